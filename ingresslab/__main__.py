@@ -1,0 +1,5 @@
+import sys
+
+from ingresslab.cli import main
+
+sys.exit(main())
