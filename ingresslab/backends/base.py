@@ -50,6 +50,7 @@ class Backend(Protocol):
     def apply_many(self, objs: Sequence[Obj], *, namespace: str | None = None) -> list[ApplyResult]:
         """Validate every object first and store none if any is invalid."""
         ...
+
     def get(self, kind: str, name: str, namespace: str | None = None) -> Obj: ...
     def list(
         self,
@@ -60,11 +61,10 @@ class Backend(Protocol):
         field_selector: str | None = None,
     ) -> list[Obj]: ...
     def delete(self, kind: str, name: str, namespace: str | None = None) -> Obj: ...
-    def patch(
-        self, kind: str, name: str, patch: Mapping[str, Any], namespace: str | None = None
-    ) -> Obj:
+    def patch(self, kind: str, name: str, patch: Mapping[str, Any], namespace: str | None = None) -> Obj:
         """A JSON merge patch (RFC 7386)."""
         ...
+
     def label(
         self,
         kind: str,

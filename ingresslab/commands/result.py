@@ -39,7 +39,9 @@ class CommandResult:
     def _repr_html_(self) -> str:
         out = html.escape(self.stdout)
         err = html.escape(self.stderr)
-        code = "" if self.returncode == 0 else f'\n<span style="color:#b00">exit code {self.returncode}</span>'
+        code = (
+            "" if self.returncode == 0 else f'\n<span style="color:#b00">exit code {self.returncode}</span>'
+        )
         return (
             '<pre class="ingresslab-terminal" style="margin:0">'
             f'{out}<span style="color:#b00">{err}</span>{code}</pre>'

@@ -1,0 +1,143 @@
+"""The sandbox cluster: the object store plus what the control plane does on every change.
+
+A write goes through admission (defaults, allocation, validation, sidecar injection), lands in the store,
+then the controllers reconcile synchronously until nothing is left to do — so a `kubectl get` right after
+`kubectl apply` already shows pods, IPs and endpoints.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import ClassVar
+
+from ingresslab.backends.sandbox.state import ClusterState
+from ingresslab.backends.sandbox.store import ObjectStore
+from ingresslab.kube.resources import RESOURCES, ResourceType, resolve
+
+__all__ = ["Admission", "Cluster", "Controller", "Event"]
+
+Event = tuple[str, ResourceType, dict | None, dict | None]
+"""(verb, type, old object, new object); verb is "added", "modified" or "deleted"."""
+
+Admission = Callable[["Cluster", ResourceType, dict, dict | None], None]
+"""Mutates or validates an object before it is stored (raise errors.Invalid to reject)."""
+
+Controller = Callable[["Cluster", Event], None]
+
+# Types the API server serves without any CRD installed.
+_BUILTIN = frozenset(r.key for r in RESOURCES if r.group != "networking.istio.io")
+
+
+class Cluster:
+    """One sandbox cluster over a ClusterState; not thread-safe (the backend serialises access)."""
+
+    admissions: ClassVar[list[Admission]] = []
+    controllers: ClassVar[dict[str, list[Controller]]] = {}
+
+    def __init__(self, state: ClusterState) -> None:
+        self.state = state
+        self.store = ObjectStore(state)
+        self._queue: deque[Event] = deque()
+        self._draining = False
+        # Work that only needs doing once after a burst of changes (e.g. one Endpoints sync per Service
+        # after a Deployment created ten pods), keyed so repeats collapse.
+        self._deferred: dict[tuple, Callable[[], None]] = {}
+        # Per-burst caches (e.g. a label index of pods); any change to the cached type clears its entry.
+        self.scratch: dict[str, object] = {}
+
+    # -- registration (module import time) ------------------------------------------------------
+    @classmethod
+    def register_admission(cls, func: Admission) -> Admission:
+        cls.admissions.append(func)
+        return func
+
+    @classmethod
+    def register_controller(cls, *type_keys: str) -> Callable[[Controller], Controller]:
+        def deco(func: Controller) -> Controller:
+            for key in type_keys:
+                cls.controllers.setdefault(key, []).append(func)
+            return func
+
+        return deco
+
+    # -- discovery ------------------------------------------------------------------------------
+    def serves(self, rtype: ResourceType) -> bool:
+        """Whether the API server knows this type now (Istio's types only once their CRDs exist)."""
+        if rtype.key in _BUILTIN:
+            return True
+        crds = self.store.state.objects.get("customresourcedefinitions.apiextensions.k8s.io") or {}
+        return rtype.key in crds.get("", {})
+
+    # -- writes ---------------------------------------------------------------------------------
+    def admit(self, rtype: ResourceType, obj: dict, old: dict | None) -> None:
+        for admission in self.admissions:
+            admission(self, rtype, obj, old)
+
+    def create(self, obj: dict) -> dict:
+        rtype = self.store.type_of(obj)
+        self.admit(rtype, obj, None)
+        stored = self.store.insert(obj)
+        self.emit(("added", rtype, None, stored))
+        return stored
+
+    def update(self, obj: dict, *, old: dict | None = None, spec_changed: bool = True) -> dict:
+        rtype = self.store.type_of(obj)
+        meta = obj["metadata"]
+        if old is None:
+            old = self.store.get(rtype, meta["name"], meta.get("namespace"))
+        self.admit(rtype, obj, old)
+        bump = spec_changed and old is not None and old.get("spec") != obj.get("spec")
+        stored = self.store.replace(obj, bump_generation=bump)
+        self.emit(("modified", rtype, old, stored))
+        return stored
+
+    def update_status(self, obj: dict) -> dict:
+        """A controller's write: no admission, no generation bump, but watchers still hear of it."""
+        rtype = self.store.type_of(obj)
+        meta = obj["metadata"]
+        old = self.store.get(rtype, meta["name"], meta.get("namespace"))
+        stored = self.store.replace(obj)
+        self.emit(("modified", rtype, old, stored))
+        return stored
+
+    def delete(self, rtype: ResourceType, name: str, namespace: str | None = None) -> dict | None:
+        removed = self.store.remove(rtype, name, namespace)
+        if removed is not None:
+            self.emit(("deleted", rtype, removed, None))
+        return removed
+
+    def defer(self, key: tuple, work: Callable[[], None]) -> None:
+        """Run `work` once when the current burst of changes has settled."""
+        self._deferred[key] = work
+        if not self._draining:
+            self.emit(None)
+
+    def emit(self, event: Event | None) -> None:
+        if event is not None:
+            self.scratch.pop(event[1].key, None)
+            self._queue.append(event)
+        if self._draining:
+            return
+        self._draining = True
+        try:
+            while self._queue or self._deferred:
+                while self._queue:
+                    current = self._queue.popleft()
+                    for controller in self.controllers.get(current[1].key, ()):
+                        controller(self, current)
+                    for controller in self.controllers.get("*", ()):
+                        controller(self, current)
+                if self._deferred:
+                    key = next(iter(self._deferred))
+                    self._deferred.pop(key)()
+        finally:
+            self._draining = False
+            self.scratch.clear()
+
+    # -- helpers for controllers ----------------------------------------------------------------
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict | None:
+        return self.store.get(resolve(kind), name, namespace)
+
+    def list(self, kind: str, namespace: str | None = None) -> list[dict]:
+        return self.store.list(resolve(kind), namespace)

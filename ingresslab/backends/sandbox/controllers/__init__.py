@@ -1,0 +1,5 @@
+"""Control-plane behaviour of the sandbox, one concern per module; importing registers them."""
+
+from ingresslab.backends.sandbox.controllers import core, endpoints, services, workloads
+
+__all__ = ["core", "endpoints", "services", "workloads"]

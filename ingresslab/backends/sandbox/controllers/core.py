@@ -1,0 +1,86 @@
+"""Namespaces (defaults, cascading deletion), object-name validation, and owner-reference garbage collection."""
+
+from __future__ import annotations
+
+import re
+
+from ingresslab.backends.sandbox.cluster import Cluster, Event
+from ingresslab.errors import Invalid
+from ingresslab.kube.resources import ResourceType, resolve
+
+__all__ = ["owned_by"]
+
+_DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+# Kinds whose names must be DNS-1123 labels (at most 63 characters), not subdomains.
+_LABEL_NAMED = {"Namespace", "Service"}
+# Kinds that other objects own through ownerReferences.
+_OWNED_KINDS = ("replicasets", "pods", "endpointslices", "jobs")
+
+
+@Cluster.register_admission
+def validate_name(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
+    name = obj.get("metadata", {}).get("name", "")
+    if rtype.kind in _LABEL_NAMED:
+        ok, limit, what = _DNS1123_LABEL.match(name), 63, "RFC 1123 label"
+        example = "'my-name',  or '123-abc'"
+    else:
+        ok, limit, what = _DNS1123_SUBDOMAIN.match(name), 253, "RFC 1123 subdomain"
+        example = "'example.com'"
+    if not ok or len(name) > limit:
+        raise Invalid(
+            f'{rtype.kind} "{name}" is invalid: metadata.name: Invalid value: "{name}": a lowercase {what} '
+            "must consist of lower case alphanumeric characters, '-' or '.', and must start and end with "
+            f"an alphanumeric character (e.g. {example})"
+        )
+
+
+@Cluster.register_admission
+def namespace_defaults(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
+    if rtype.kind != "Namespace":
+        return
+    name = obj["metadata"]["name"]
+    obj["metadata"].setdefault("labels", {})["kubernetes.io/metadata.name"] = name
+    obj.setdefault("spec", {}).setdefault("finalizers", ["kubernetes"])
+    obj["status"] = (old or {}).get("status") or {"phase": "Active"}
+
+
+@Cluster.register_controller("namespaces")
+def namespace_lifecycle(cluster: Cluster, event: Event) -> None:
+    """A new namespace gets its `default` ServiceAccount; a deleted one takes its contents along."""
+    verb, _, old, new = event
+    if verb == "added" and new is not None:
+        cluster.create(
+            {
+                "apiVersion": "v1",
+                "kind": "ServiceAccount",
+                "metadata": {"name": "default", "namespace": new["metadata"]["name"]},
+            }
+        )
+        return
+    if verb != "deleted" or old is None:
+        return
+    for rtype, obj in cluster.store.objects_in_namespace(old["metadata"]["name"]):
+        cluster.delete(rtype, obj["metadata"]["name"], obj["metadata"].get("namespace"))
+
+
+def owned_by(cluster: Cluster, owner: dict, kind: str | None = None) -> list[tuple[ResourceType, dict]]:
+    """Objects in the owner's namespace whose ownerReferences name the owner's uid."""
+    uid = owner["metadata"].get("uid")
+    namespace = owner["metadata"].get("namespace", "")
+    found = []
+    for key in _OWNED_KINDS if kind is None else (kind,):
+        rtype = resolve(key)
+        for obj in cluster.store.iter_namespace(rtype, namespace):
+            if any(ref.get("uid") == uid for ref in obj["metadata"].get("ownerReferences") or ()):
+                found.append((rtype, obj))
+    return found
+
+
+@Cluster.register_controller("*")
+def collect_garbage(cluster: Cluster, event: Event) -> None:
+    verb, rtype, old, _ = event
+    if verb != "deleted" or old is None or rtype.kind not in ("Deployment", "ReplicaSet", "Service", "Job"):
+        return
+    for owned_type, obj in owned_by(cluster, old):
+        cluster.delete(owned_type, obj["metadata"]["name"], obj["metadata"].get("namespace"))

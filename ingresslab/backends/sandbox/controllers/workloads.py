@@ -1,0 +1,333 @@
+"""Deployments → ReplicaSets → Pods, and what the scheduler, kubelet and CNI do for a pod.
+
+Names follow Kubernetes: a ReplicaSet is `<deployment>-<pod-template-hash>` (a hash of the pod template, so the
+same template always gets the same name) and a pod `<replicaset>-<5 random characters>`. Pod IPs are handed
+out in order from the pod CIDR the way minikube's host-local IPAM does; pods start Running and ready at once.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+import json
+
+from ingresslab.backends.sandbox.cluster import Cluster, Event
+from ingresslab.backends.sandbox.controllers.core import owned_by
+from ingresslab.backends.sandbox.rand import SAFE_ALPHABET
+from ingresslab.backends.sandbox.store import format_time
+from ingresslab.backends.sandbox.topology import NODE_IP, NODE_NAME, POD_CIDR
+from ingresslab.kube.resources import ResourceType, resolve
+
+__all__ = ["allocate_pod_ip", "container_status", "pod_template_hash", "set_pod_running"]
+
+_RS = resolve("replicasets")
+_POD = resolve("pods")
+
+
+def pod_template_hash(template: dict) -> str:
+    """FNV-1a over the template, encoded with the safe alphabet digit by digit as Kubernetes does."""
+    data = json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
+    h = 0x811C9DC5
+    for byte in data:
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return "".join(SAFE_ALPHABET[ord(d) % len(SAFE_ALPHABET)] for d in str(h))
+
+
+def allocate_pod_ip(cluster: Cluster) -> str:
+    """Next free address after the last one handed out (10.244.0.1 is the bridge), wrapping around."""
+    extra = cluster.state.extra
+    used = extra.setdefault("podIPs", {})
+    base = int(POD_CIDR.network_address)
+    size = POD_CIDR.num_addresses
+    offset = extra.get("lastPodIP", 1)
+    for _ in range(size):
+        offset = offset + 1 if offset + 1 < size - 1 else 2
+        if offset % 256 in (0, 255):
+            continue
+        ip = str(ipaddress.ip_address(base + offset))
+        if ip not in used:
+            extra["lastPodIP"] = offset
+            used[ip] = True
+            return ip
+    raise RuntimeError("the sandbox's pod CIDR is exhausted")  # 65k pods: far beyond any lesson
+
+
+def release_pod_ip(cluster: Cluster, ip: str | None) -> None:
+    if ip:
+        cluster.state.extra.get("podIPs", {}).pop(ip, None)
+
+
+def container_status(cluster: Cluster, container: dict, started: str) -> dict:
+    image = container.get("image", "")
+    full_image = image if ":" in image.rpartition("/")[2] else f"{image}:latest"
+    return {
+        "containerID": "docker://" + cluster.store.rng.hex(32),
+        "image": full_image,
+        "imageID": f"docker-pullable://{image.split(':')[0]}@sha256:" + cluster.store.rng.hex(32),
+        "lastState": {},
+        "name": container["name"],
+        "ready": True,
+        "restartCount": 0,
+        "started": True,
+        "state": {"running": {"startedAt": started}},
+    }
+
+
+def set_pod_running(cluster: Cluster, pod: dict) -> None:
+    """What the scheduler, CNI and kubelet do: node, IPs, Running, every container ready."""
+    spec = pod["spec"]
+    spec.setdefault("nodeName", NODE_NAME)
+    now = format_time(cluster.store.now)
+    ip = NODE_IP if spec.get("hostNetwork") else allocate_pod_ip(cluster)
+    init_statuses = [
+        {
+            "containerID": "docker://" + cluster.store.rng.hex(32),
+            "image": c.get("image", ""),
+            "imageID": "",
+            "lastState": {},
+            "name": c["name"],
+            "ready": True,
+            "restartCount": 0,
+            "started": False,
+            "state": {
+                "terminated": {"exitCode": 0, "reason": "Completed", "startedAt": now, "finishedAt": now}
+            },
+        }
+        for c in spec.get("initContainers") or []
+    ]
+    conditions = [
+        {"type": t, "status": "True", "lastProbeTime": None, "lastTransitionTime": now}
+        for t in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
+    ]
+    status = {
+        "phase": "Running",
+        "conditions": conditions,
+        "hostIP": NODE_IP,
+        "hostIPs": [{"ip": NODE_IP}],
+        "podIP": ip,
+        "podIPs": [{"ip": ip}],
+        "startTime": now,
+        "containerStatuses": [container_status(cluster, c, now) for c in spec.get("containers") or []],
+        "qosClass": "BestEffort",
+    }
+    if init_statuses:
+        status["initContainerStatuses"] = init_statuses
+    pod["status"] = status
+
+
+@Cluster.register_admission
+def pod_defaults(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
+    if rtype.kind != "Pod" or old is not None:
+        return
+    spec = obj.setdefault("spec", {})
+    spec.setdefault("restartPolicy", "Always")
+    spec.setdefault("dnsPolicy", "ClusterFirst")
+    spec.setdefault("schedulerName", "default-scheduler")
+    spec.setdefault("serviceAccountName", "default")
+    spec.setdefault("terminationGracePeriodSeconds", 30)
+    spec.setdefault("enableServiceLinks", True)
+    for c in spec.get("containers") or []:
+        tag = c.get("image", "").rpartition("/")[2]
+        c.setdefault(
+            "imagePullPolicy", "Always" if ":" not in tag or tag.endswith(":latest") else "IfNotPresent"
+        )
+        c.setdefault("terminationMessagePath", "/dev/termination-log")
+        c.setdefault("terminationMessagePolicy", "File")
+        c.setdefault("resources", {})
+        for p in c.get("ports") or []:
+            p.setdefault("protocol", "TCP")
+
+
+@Cluster.register_controller("pods")
+def start_pods(cluster: Cluster, event: Event) -> None:
+    verb, _, old, new = event
+    if verb == "added" and new is not None and not new.get("status", {}).get("phase"):
+        set_pod_running(cluster, new)
+        cluster.update_status(new)
+    elif verb == "deleted" and old is not None and not old["spec"].get("hostNetwork"):
+        release_pod_ip(cluster, old.get("status", {}).get("podIP"))
+
+
+def _owner_ref(owner: dict) -> dict:
+    return {
+        "apiVersion": owner["apiVersion"],
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+
+
+@Cluster.register_controller("deployments.apps")
+def reconcile_deployment(cluster: Cluster, event: Event) -> None:
+    verb, _, _, deploy = event
+    if verb == "deleted" or deploy is None:
+        return
+    meta, spec = deploy["metadata"], deploy.get("spec", {})
+    namespace = meta["namespace"]
+    template = copy.deepcopy(spec.get("template", {}))
+    template_hash = pod_template_hash(template)
+    rs_name = f"{meta['name']}-{template_hash}"
+    replicas = int(spec.get("replicas", 1))
+    owned = owned_by(cluster, deploy, "replicasets")
+    current = None
+    for _, rs in owned:
+        if rs["metadata"]["name"] == rs_name:
+            current = rs
+        elif rs["spec"].get("replicas", 0) != 0:
+            # Roll the old template away (the sandbox rolls at once; the old ReplicaSet stays at 0 replicas).
+            rs = copy.deepcopy(rs)
+            rs["spec"]["replicas"] = 0
+            cluster.update(rs)
+    revision = str(1 + len([r for _, r in owned if r["metadata"]["name"] != rs_name]))
+    if current is None:
+        template.setdefault("metadata", {}).setdefault("labels", {})["pod-template-hash"] = template_hash
+        selector = copy.deepcopy(spec.get("selector", {}))
+        selector.setdefault("matchLabels", {})["pod-template-hash"] = template_hash
+        labels = dict(template["metadata"]["labels"])
+        cluster.create(
+            {
+                "apiVersion": "apps/v1",
+                "kind": "ReplicaSet",
+                "metadata": {
+                    "name": rs_name,
+                    "namespace": namespace,
+                    "labels": labels,
+                    "annotations": {
+                        "deployment.kubernetes.io/desired-replicas": str(replicas),
+                        "deployment.kubernetes.io/max-replicas": str(replicas + max(1, -(-replicas // 4))),
+                        "deployment.kubernetes.io/revision": revision,
+                    },
+                    "ownerReferences": [_owner_ref(deploy)],
+                },
+                "spec": {"replicas": replicas, "selector": selector, "template": template},
+            }
+        )
+    elif current["spec"].get("replicas") != replicas:
+        current = copy.deepcopy(current)
+        current["spec"]["replicas"] = replicas
+        current["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = str(replicas)
+        cluster.update(current)
+    _deployment_status(cluster, cluster.store.get(event[1], meta["name"], namespace))
+
+
+def _deployment_status(cluster: Cluster, deploy: dict | None) -> None:
+    if deploy is None:
+        return
+    pods = []
+    for _, rs in owned_by(cluster, deploy, "replicasets"):
+        pods += [p for _, p in owned_by(cluster, rs, "pods")]
+    ready = sum(1 for p in pods if _pod_ready(p))
+    replicas = int(deploy.get("spec", {}).get("replicas", 1))
+    now = format_time(cluster.store.now)
+    old_status = deploy.get("status") or {}
+    status = {"observedGeneration": deploy["metadata"].get("generation", 1)}
+    if pods:
+        status.update(replicas=len(pods), updatedReplicas=len(pods))
+    if ready:
+        status.update(readyReplicas=ready, availableReplicas=ready)
+    unavailable = replicas - ready
+    if unavailable > 0:
+        status["unavailableReplicas"] = unavailable
+    status["conditions"] = [
+        {
+            "type": "Available",
+            "status": "True" if ready >= replicas else "False",
+            "reason": "MinimumReplicasAvailable" if ready >= replicas else "MinimumReplicasUnavailable",
+            "message": "Deployment has minimum availability."
+            if ready >= replicas
+            else "Deployment does not have minimum availability.",
+            "lastUpdateTime": now,
+            "lastTransitionTime": now,
+        },
+        {
+            "type": "Progressing",
+            "status": "True",
+            "reason": "NewReplicaSetAvailable",
+            "message": f'ReplicaSet "{_current_rs_name(deploy)}" has successfully progressed.',
+            "lastUpdateTime": now,
+            "lastTransitionTime": now,
+        },
+    ]
+    if {k: v for k, v in old_status.items() if k != "conditions"} != {
+        k: v for k, v in status.items() if k != "conditions"
+    }:
+        deploy = copy.deepcopy(deploy)
+        deploy["status"] = status
+        cluster.update_status(deploy)
+
+
+def _current_rs_name(deploy: dict) -> str:
+    return f"{deploy['metadata']['name']}-{pod_template_hash(deploy.get('spec', {}).get('template', {}))}"
+
+
+def _pod_ready(pod: dict) -> bool:
+    return any(
+        c.get("type") == "Ready" and c.get("status") == "True"
+        for c in pod.get("status", {}).get("conditions", [])
+    )
+
+
+@Cluster.register_controller("replicasets.apps")
+def reconcile_replicaset(cluster: Cluster, event: Event) -> None:
+    verb, _, _, rs = event
+    if verb == "deleted" or rs is None:
+        return
+    meta, spec = rs["metadata"], rs.get("spec", {})
+    pods = [p for _, p in owned_by(cluster, rs, "pods")]
+    want = int(spec.get("replicas", 1))
+    template = spec.get("template", {})
+    for _ in range(want - len(pods)):
+        pod_meta = copy.deepcopy(template.get("metadata", {}))
+        pod_meta.pop("creationTimestamp", None)
+        pod_meta.update(
+            name=f"{meta['name']}-{cluster.store.rng.suffix()}",
+            generateName=f"{meta['name']}-",
+            namespace=meta["namespace"],
+            ownerReferences=[_owner_ref(rs)],
+        )
+        cluster.create(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": pod_meta,
+                "spec": copy.deepcopy(template.get("spec", {})),
+            }
+        )
+    # Scale down: newest first, as the ReplicaSet controller prefers.
+    for pod in sorted(pods, key=lambda p: p["metadata"]["creationTimestamp"], reverse=True)[
+        : max(0, len(pods) - want)
+    ]:
+        cluster.delete(_POD, pod["metadata"]["name"], meta["namespace"])
+    pods = [p for _, p in owned_by(cluster, rs, "pods")]
+    ready = sum(1 for p in pods if _pod_ready(p))
+    status = {"replicas": len(pods), "observedGeneration": meta.get("generation", 1)}
+    if pods:
+        status["fullyLabeledReplicas"] = len(pods)
+    if ready:
+        status.update(readyReplicas=ready, availableReplicas=ready)
+    if rs.get("status") != status:
+        rs = copy.deepcopy(rs)
+        rs["status"] = status
+        cluster.update_status(rs)
+    _refresh_owner_deployment(cluster, rs)
+
+
+def _refresh_owner_deployment(cluster: Cluster, rs: dict) -> None:
+    for ref in rs["metadata"].get("ownerReferences") or ():
+        if ref.get("kind") == "Deployment":
+            _deployment_status(cluster, cluster.get("deployments", ref["name"], rs["metadata"]["namespace"]))
+
+
+@Cluster.register_controller("pods")
+def pod_changes_reach_replicaset(cluster: Cluster, event: Event) -> None:
+    """A pod deleted by hand is replaced, as the ReplicaSet controller would."""
+    verb, _, old, _ = event
+    if verb != "deleted" or old is None:
+        return
+    for ref in old["metadata"].get("ownerReferences") or ():
+        if ref.get("kind") == "ReplicaSet":
+            rs = cluster.store.get(_RS, ref["name"], old["metadata"]["namespace"])
+            if rs is not None and rs["metadata"].get("uid") == ref.get("uid"):
+                reconcile_replicaset(cluster, ("modified", _RS, rs, rs))

@@ -1,0 +1,72 @@
+"""kubectl's client-side apply: the last-applied annotation and the three-way merge it drives.
+
+Fields the manifest sets win; fields the previous manifest set but this one dropped are removed; fields that
+someone else set (the server's clusterIP, a label added with `kubectl label`, status) are kept.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+__all__ = ["LAST_APPLIED", "last_applied_of", "merge_for_apply", "with_last_applied"]
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+_SERVER_FIELDS = (
+    "uid",
+    "resourceVersion",
+    "creationTimestamp",
+    "generation",
+    "ownerReferences",
+    "finalizers",
+)
+
+
+def with_last_applied(manifest: dict) -> dict:
+    """The manifest plus the annotation recording it (compact JSON, keys sorted, trailing newline)."""
+    obj = copy.deepcopy(manifest)
+    recorded = copy.deepcopy(manifest)
+    annotations = recorded.get("metadata", {}).get("annotations")
+    if annotations is not None:
+        annotations.pop(LAST_APPLIED, None)
+    text = json.dumps(recorded, sort_keys=True, separators=(",", ":")) + "\n"
+    obj.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = text
+    return obj
+
+
+def last_applied_of(obj: dict) -> dict:
+    text = (obj.get("metadata", {}).get("annotations") or {}).get(LAST_APPLIED)
+    if not text:
+        return {}
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+
+
+def _merge(last: Any, current: Any, new: Any) -> Any:
+    if not (isinstance(current, dict) and isinstance(new, dict)):
+        return copy.deepcopy(new)
+    last = last if isinstance(last, dict) else {}
+    result = copy.deepcopy(current)
+    for key, value in new.items():
+        result[key] = _merge(last.get(key), current.get(key), value)
+    for key in last:
+        if key not in new:
+            result.pop(key, None)
+    return result
+
+
+def merge_for_apply(current: dict, manifest: dict) -> dict:
+    """The object `kubectl apply` would leave: current + manifest, minus what the last apply set and this one dropped."""
+    new = with_last_applied(manifest)
+    merged = _merge(last_applied_of(current), current, new)
+    merged["metadata"]["annotations"][LAST_APPLIED] = new["metadata"]["annotations"][LAST_APPLIED]
+    for key in _SERVER_FIELDS:
+        if key in current.get("metadata", {}):
+            merged["metadata"][key] = current["metadata"][key]
+    if "status" in current:
+        merged["status"] = current["status"]
+    return merged
