@@ -56,6 +56,8 @@ class KubeconfigView:
     files: tuple[Path, ...]
     current_context: str | None
     contexts: Mapping[str, ContextInfo] = field(default_factory=dict)
+    # Credential values, kept only so error messages can be scrubbed of them; never shown.
+    secrets: frozenset[str] = field(default=frozenset(), repr=False)
 
     def context(self, name: str | None = None) -> ContextInfo:
         """The named context, or the current one; raises KubeconfigError with the names that exist."""
@@ -113,11 +115,30 @@ def _named(entries: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
+_SECRET_KEYS = frozenset(
+    {"token", "password", "client-key-data", "client-certificate-data", "id-token", "refresh-token",
+     "client-secret", "access-token"}
+)  # fmt: skip
+
+
+def _collect_secrets(value: Any, into: set[str], under_secret: bool = False) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            secret_key = under_secret or key in _SECRET_KEYS or key == "config"  # auth-provider config
+            _collect_secrets(item, into, secret_key)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_secrets(item, into, under_secret)
+    elif under_secret and isinstance(value, str) and value:
+        into.add(value)
+
+
 def read_kubeconfig(files: list[Path]) -> KubeconfigView:
     """Merge kubeconfig files as kubectl does: the first file to define a name or current-context wins."""
     contexts: dict[str, dict[str, Any]] = {}
     clusters: dict[str, dict[str, Any]] = {}
     current: str | None = None
+    secrets: set[str] = set()
     for path in files:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -132,6 +153,8 @@ def read_kubeconfig(files: list[Path]) -> KubeconfigView:
             contexts.setdefault(name, entry)
         for name, entry in _named(data.get("clusters")).items():
             clusters.setdefault(name, entry)
+        for entry in _named(data.get("users")).values():
+            _collect_secrets(entry.get("user"), secrets)
         if current is None and data.get("current-context"):
             current = str(data["current-context"])
     infos: dict[str, ContextInfo] = {}
@@ -145,4 +168,6 @@ def read_kubeconfig(files: list[Path]) -> KubeconfigView:
             server=cluster.get("server"),
             namespace=ctx.get("namespace"),
         )
-    return KubeconfigView(files=tuple(files), current_context=current, contexts=infos)
+    return KubeconfigView(
+        files=tuple(files), current_context=current, contexts=infos, secrets=frozenset(secrets)
+    )
