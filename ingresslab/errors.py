@@ -68,7 +68,8 @@ class Invalid(ApiError):
     reason, code = "Invalid", 422
 
     def kubectl_text(self, context: str | None = None) -> str:
-        return f"error when {context}: {self.message}" if context else self.message
+        # kubectl drops the "error when creating" context for Invalid and prints the causes instead.
+        return f"The {self.message}" if " is invalid: " in self.message else self.message
 
 
 class StateFileError(IngresslabError):

@@ -55,8 +55,20 @@ def _merge(last: Any, current: Any, new: Any) -> Any:
         result[key] = _merge(last.get(key), current.get(key), value)
     for key in last:
         if key not in new:
-            result.pop(key, None)
+            _remove(result, key, last[key])
     return result
+
+
+def _remove(target: dict, key: str, last_value: Any) -> None:
+    """Delete what the previous manifest set under `key`, keeping what others added beside it."""
+    current = target.get(key)
+    if isinstance(last_value, dict) and isinstance(current, dict):
+        for sub, sub_value in last_value.items():
+            _remove(current, sub, sub_value)
+        if not current:
+            target.pop(key)
+    else:
+        target.pop(key, None)
 
 
 def merge_for_apply(current: dict, manifest: dict) -> dict:

@@ -163,6 +163,12 @@ class SandboxBackend:
             cluster.state.context["namespace"] = namespace
 
     # -- objects --------------------------------------------------------------------------------
+    def serves(self, kind: str | ResourceType) -> bool:
+        """Whether the API server knows the type now (Istio's only after `istioctl install`)."""
+        rtype = kind if isinstance(kind, ResourceType) else resolve(kind)
+        with self.transaction(write=False, tick=False) as cluster:
+            return cluster.serves(rtype)
+
     def _type(self, cluster: Cluster, kind: str) -> ResourceType:
         rtype = resolve(kind)
         if not cluster.serves(rtype):
@@ -219,6 +225,7 @@ class SandboxBackend:
             if current is None:
                 return ApplyResult(copy.deepcopy(cluster.create(with_last_applied(obj))), "created")
             merged = merge_for_apply(current, obj)
+            cluster.admit(rtype, merged, current)  # defaults and allocations, so only real changes count
             if _same_content(merged, current):
                 return ApplyResult(copy.deepcopy(current), "unchanged")
             stored = cluster.update(merged, old=current)

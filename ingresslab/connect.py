@@ -1,0 +1,47 @@
+"""`connect()`: choose a backend and say why."""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from ingresslab.lab import Lab
+
+__all__ = ["connect"]
+
+
+def connect(
+    backend: Literal["auto", "sandbox", "live"] = "auto",
+    *,
+    state: str | os.PathLike[str] | None = "default",
+    seed: int = 0,
+    context: str | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float = 2.0,
+    allow_destructive: bool = False,
+) -> Lab:
+    """Return a Lab. `auto` picks a live cluster only if its context answers within `timeout` seconds.
+
+    `state` names the sandbox (a name, or a path ending in .json); `None` keeps it in memory only.
+    """
+    if backend not in ("auto", "sandbox", "live"):
+        raise ValueError(f'backend must be "auto", "sandbox" or "live", not {backend!r}')
+    why = ""
+    if backend in ("auto", "live"):
+        from ingresslab.backends.live import LiveBackend, probe_context
+
+        probe = probe_context(context, timeout=timeout)
+        if probe.reachable:
+            live = LiveBackend(context=probe.context, allow_destructive=allow_destructive)
+            return Lab(live, cwd=cwd, why=f"live: context {probe.context} answered ({probe.server})")
+        if backend == "live":
+            from ingresslab.errors import IngresslabError
+
+            raise IngresslabError(
+                f"cannot use a live cluster: {probe.reason}. Use connect('sandbox') to work offline."
+            )
+        why = f"sandbox: {probe.reason}"
+    from ingresslab.backends.sandbox import SandboxBackend
+
+    sandbox = SandboxBackend(state, seed=seed)
+    return Lab(sandbox, cwd=cwd, why=why or "sandbox chosen explicitly")

@@ -1,0 +1,31 @@
+"""Shared fixtures: a fresh in-memory sandbox per test, and the path to ../shared when it is present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+MANIFESTS = REPO / "ingresslab" / "manifests" / "istio-deepdive"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state_dir(tmp_path_factory, monkeypatch):
+    """No test touches the user's real sandbox state."""
+    monkeypatch.setenv("INGRESSLAB_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+
+
+@pytest.fixture
+def sandbox():
+    from ingresslab.backends.sandbox import SandboxBackend
+
+    return SandboxBackend(None, seed=7)
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside the project")
+    return SHARED
