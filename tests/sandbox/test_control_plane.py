@@ -151,7 +151,7 @@ def test_out_of_range_node_port_is_rejected(demo):
         "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 40000}]},
     }
     with pytest.raises(
-        Invalid, match="provided port is not in the valid range. The range of valid ports is 30000-32767"
+        Invalid, match=r"provided port is not in the valid range\. The range of valid ports is 30000-32767"
     ):
         demo.apply(bad)
 

@@ -18,9 +18,10 @@ from typing import Any
 from filelock import Timeout
 
 from ingresslab.backends.base import ALL_NAMESPACES, ApplyResult, ExecResult, Obj
-from ingresslab.backends.sandbox import controllers  # noqa: F401  (registers the control plane)
+from ingresslab.backends.sandbox import addons, controllers  # noqa: F401  (registers the control plane)
 from ingresslab.backends.sandbox.bootstrap import bootstrap
 from ingresslab.backends.sandbox.cluster import Cluster
+from ingresslab.backends.sandbox.logstore import FileLogStore, LogStore, MemoryLogStore
 from ingresslab.backends.sandbox.state import ClusterState, StateFile, default_state_path
 from ingresslab.errors import AlreadyExists, BadRequest, Invalid, NotFound, StateFileError
 from ingresslab.kube.apply import merge_for_apply, with_last_applied
@@ -52,13 +53,16 @@ class SandboxBackend:
         seed: int = 0,
         step_seconds: tuple[float, float] = (2.0, 6.0),
     ) -> None:
+        self.logstore: LogStore
         if state is None:
             self.file = None
+            self.logstore = MemoryLogStore()
         else:
             path = Path(state)
             if path.suffix != ".json" and os.sep not in str(state):
                 path = default_state_path(str(state))
             self.file = StateFile(path)
+            self.logstore = FileLogStore(path.with_name(path.stem + ".logs"))
         self.seed = seed
         self.step_seconds = step_seconds
         self._cluster: Cluster | None = None
@@ -71,7 +75,8 @@ class SandboxBackend:
         return self.file.path if self.file else None
 
     def _fresh(self) -> Cluster:
-        cluster = Cluster(ClusterState(seed=self.seed))
+        self.logstore.clear()
+        cluster = Cluster(ClusterState(seed=self.seed), self.logstore)
         bootstrap(cluster)
         return cluster
 
@@ -110,7 +115,7 @@ class SandboxBackend:
                 self._cluster = self._fresh()
                 write = True
             elif self._cluster is None or stamp != self._stamp:
-                self._cluster = Cluster(self.file.load())
+                self._cluster = Cluster(self.file.load(), self.logstore)
             self._depth = 1
             if tick:
                 self._tick(self._cluster)
@@ -363,8 +368,7 @@ class SandboxBackend:
         with self.transaction(write=False, tick=False) as cluster:
             found = self._pod(cluster, pod, namespace)
             name = self._container(found, container)
-            key = f"{found['metadata']['namespace']}/{pod}/{name}"
-            lines = cluster.state.logs.get(key, [])
+            lines = cluster.logs.read(found["metadata"]["namespace"], pod, name)
             if since_seconds is not None:
                 cutoff = cluster.store.now - since_seconds
                 lines = [ln for ln in lines if _line_time(ln) >= cutoff]
@@ -389,6 +393,28 @@ class SandboxBackend:
                     126,
                 )
             return program(self, cluster, found, name, list(command))
+
+    def debug(
+        self,
+        pod: str,
+        image: str,
+        command: Sequence[str],
+        namespace: str | None = None,
+        *,
+        name: str | None = None,
+    ) -> tuple[ExecResult, str]:
+        """`kubectl debug POD --image=IMAGE -- CMD`: an ephemeral container; returns its output and its name."""
+        from ingresslab.backends.sandbox.podexec import run_debug
+
+        with self.transaction() as cluster:
+            found = self._pod(cluster, pod, namespace)
+            return run_debug(self, cluster, found, image, list(command), name)
+
+    def tools(self, lab: Any) -> dict[str, Any]:
+        """minikube, istioctl and curl as the Lab's shell sees them."""
+        from ingresslab.backends.sandbox.tools import load_tools
+
+        return {name: factory(self, lab.cwd) for name, factory in load_tools().items()}
 
 
 def _same_content(a: dict, b: dict) -> bool:

@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import ClassVar
 
+from ingresslab.backends.sandbox.logstore import LogStore, MemoryLogStore
 from ingresslab.backends.sandbox.state import ClusterState
 from ingresslab.backends.sandbox.store import ObjectStore
 from ingresslab.kube.resources import RESOURCES, ResourceType, resolve
@@ -35,9 +36,10 @@ class Cluster:
     admissions: ClassVar[list[Admission]] = []
     controllers: ClassVar[dict[str, list[Controller]]] = {}
 
-    def __init__(self, state: ClusterState) -> None:
+    def __init__(self, state: ClusterState, logs: LogStore | None = None) -> None:
         self.state = state
         self.store = ObjectStore(state)
+        self.logs: LogStore = logs if logs is not None else MemoryLogStore()
         self._queue: deque[Event] = deque()
         self._draining = False
         # Work that only needs doing once after a burst of changes (e.g. one Endpoints sync per Service
@@ -134,6 +136,11 @@ class Cluster:
         finally:
             self._draining = False
             self.scratch.clear()
+
+    # -- container logs -------------------------------------------------------------------------
+    def log(self, namespace: str, pod: str, container: str, text: str, at: float | None = None) -> None:
+        """Append a line (or several, split on newlines) to a container's log at virtual time `at`."""
+        self.logs.append(namespace, pod, container, text, self.store.now if at is None else at)
 
     # -- helpers for controllers ----------------------------------------------------------------
     def get(self, kind: str, name: str, namespace: str | None = None) -> dict | None:

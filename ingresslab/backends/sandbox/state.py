@@ -38,8 +38,6 @@ class ClusterState:
     context: dict[str, str] = field(default_factory=lambda: {"name": "minikube", "namespace": "default"})
     # allocators and add-on state that are not API objects (node ports in use are derived from Services)
     extra: dict[str, Any] = field(default_factory=dict)
-    # container logs: "namespace/pod/container" -> lines (bounded by the data plane's retention)
-    logs: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {
@@ -52,7 +50,6 @@ class ClusterState:
             "context": self.context,
             "objects": self.objects,
             "extra": self.extra,
-            "logs": self.logs,
         }
 
     @classmethod
@@ -74,7 +71,6 @@ class ClusterState:
                 objects=dict(data["objects"]),
                 context=dict(data["context"]),
                 extra=dict(data.get("extra") or {}),
-                logs=dict(data.get("logs") or {}),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise StateFileError(

@@ -144,8 +144,10 @@ def start_pods(cluster: Cluster, event: Event) -> None:
     if verb == "added" and new is not None and not new.get("status", {}).get("phase"):
         set_pod_running(cluster, new)
         cluster.update_status(new)
-    elif verb == "deleted" and old is not None and not old["spec"].get("hostNetwork"):
-        release_pod_ip(cluster, old.get("status", {}).get("podIP"))
+    elif verb == "deleted" and old is not None:
+        cluster.logs.drop(old["metadata"]["namespace"], old["metadata"]["name"])
+        if not old["spec"].get("hostNetwork"):
+            release_pod_ip(cluster, old.get("status", {}).get("podIP"))
 
 
 def _owner_ref(owner: dict) -> dict:

@@ -1,0 +1,1 @@
+"""The sandbox's data plane: requests walked hop by hop, each component writing its real log line."""

@@ -1,0 +1,1 @@
+"""Sandbox emulation of `curl` (registered with tools.register_tool)."""

@@ -1,0 +1,1 @@
+"""Sandbox emulation of `istioctl` (registered with tools.register_tool)."""

@@ -1,0 +1,1 @@
+"""Sandbox emulation of `minikube` (registered with tools.register_tool)."""
