@@ -146,7 +146,7 @@ class ApiTransport:
         raw = response.response  # urllib3's response, not yet read
         buffer = b""
         try:
-            for chunk in raw.stream(amt=None, decode_content=False):
+            for chunk in _chunks(raw):
                 buffer += chunk
                 while b"\n" in buffer:
                     line, buffer = buffer.split(b"\n", 1)
@@ -159,6 +159,15 @@ class ApiTransport:
             raw.release_conn()
         if buffer.strip():
             yield buffer.decode("utf-8", errors="replace")
+
+
+def _chunks(raw: Any) -> Iterator[bytes]:
+    """Bytes as soon as they arrive: per HTTP chunk (the API server's watches), else whatever is buffered."""
+    if getattr(raw, "chunked", False) or not hasattr(raw, "read1"):
+        yield from raw.stream(amt=None, decode_content=False)
+        return
+    while chunk := raw.read1(65536):
+        yield chunk
 
 
 def _seconds(timeout: float | tuple[float, float] | None) -> float | None:

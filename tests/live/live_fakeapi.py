@@ -1,0 +1,471 @@
+"""A tiny in-process Kubernetes API server for the live backend's tests.
+
+It speaks just enough of the real REST API over loopback HTTP (discovery, CRUD, server-side apply, merge
+patch, watch, pod logs, the ephemeralcontainers subresource, bearer-token auth) that LiveBackend runs through
+the real kubernetes client and urllib3 end to end, without a cluster.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = ["FakeApiServer", "Recorded"]
+
+# group -> version -> [(plural, kind, namespaced)]
+RESOURCES: dict[str, dict[str, list[tuple[str, str, bool]]]] = {
+    "": {
+        "v1": [
+            ("namespaces", "Namespace", False),
+            ("pods", "Pod", True),
+            ("services", "Service", True),
+            ("configmaps", "ConfigMap", True),
+            ("endpoints", "Endpoints", True),
+        ]
+    },
+    "apps": {"v1": [("deployments", "Deployment", True)]},
+    "networking.k8s.io": {"v1": [("ingresses", "Ingress", True)]},
+    # An older Istio: only v1beta1 is served, so the backend must not insist on v1.
+    "networking.istio.io": {
+        "v1beta1": [("gateways", "Gateway", True), ("virtualservices", "VirtualService", True)]
+    },
+    # A learner's own CRD, unknown to ingresslab's resource table.
+    "example.com": {"v1": [("widgets", "Widget", True)]},
+}
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, str]
+    content_type: str
+    body: Any
+
+
+def _merge(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON merge patch."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = _merge(result.get(key), value)
+    return result
+
+
+@dataclass
+class FakeApiServer:
+    token: str = "fake-token"
+    objects: dict[tuple[str, str, str, str], dict] = field(default_factory=dict)
+    logs: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    requests: list[Recorded] = field(default_factory=list)
+    events: list[tuple[int, str, tuple[str, str, str, str], dict]] = field(default_factory=list)
+    ephemeral_runs: dict[str, tuple[str, int]] = field(default_factory=dict)  # command[0] -> (output, code)
+    delete_answers_status: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._rv = 100
+        self._lock = threading.Condition()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.0"  # close-delimited bodies: a watch just keeps writing lines
+
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                pass
+
+            def do_GET(self) -> None:
+                server._handle(self, "GET")
+
+            def do_POST(self) -> None:
+                server._handle(self, "POST")
+
+            def do_PATCH(self) -> None:
+                server._handle(self, "PATCH")
+
+            def do_DELETE(self) -> None:
+                server._handle(self, "DELETE")
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+        self.stopping = False
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def close(self) -> None:
+        with self._lock:
+            self.stopping = True
+            self._lock.notify_all()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    # -- state helpers used by tests ----------------------------------------------------------------------
+
+    def put(self, group: str, plural: str, obj: dict) -> dict:
+        """Store (or replace) an object as a controller would, emitting a watch event."""
+        meta = obj.setdefault("metadata", {})
+        key = (group, plural, meta.get("namespace", ""), meta["name"])
+        with self._lock:
+            kind = "MODIFIED" if key in self.objects else "ADDED"
+            self._stamp(obj, new=kind == "ADDED")
+            self.objects[key] = obj
+            self._emit(kind, key, obj)
+        return obj
+
+    def get(self, group: str, plural: str, namespace: str, name: str) -> dict:
+        return self.objects[(group, plural, namespace, name)]
+
+    def _stamp(self, obj: dict, new: bool) -> None:
+        self._rv += 1
+        meta = obj.setdefault("metadata", {})
+        meta["resourceVersion"] = str(self._rv)
+        if new:
+            meta.setdefault("uid", str(uuid.uuid4()))
+            meta.setdefault("creationTimestamp", "2024-09-15T08:52:37Z")
+            meta.setdefault("generation", 1)
+
+    def _emit(self, kind: str, key: tuple[str, str, str, str], obj: dict) -> None:
+        self.events.append((self._rv, kind, key, copy.deepcopy(obj)))
+        self._lock.notify_all()
+
+    # -- HTTP -------------------------------------------------------------------------------------------------
+
+    def _send(
+        self, h: BaseHTTPRequestHandler, code: int, body: Any, content_type: str = "application/json"
+    ) -> None:
+        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        h.send_response(code)
+        h.send_header("Content-Type", content_type)
+        h.send_header("Content-Length", str(len(data)))
+        h.end_headers()
+        h.wfile.write(data)
+
+    def _status(self, h: BaseHTTPRequestHandler, code: int, reason: str, message: str) -> None:
+        self._send(
+            h,
+            code,
+            {
+                "kind": "Status",
+                "apiVersion": "v1",
+                "status": "Failure",
+                "message": message,
+                "reason": reason,
+                "code": code,
+            },
+        )
+
+    def _handle(self, h: BaseHTTPRequestHandler, method: str) -> None:
+        parts = urlsplit(h.path)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        length = int(h.headers.get("Content-Length") or 0)
+        raw = h.rfile.read(length) if length else b""
+        body = json.loads(raw) if raw else None
+        content_type = h.headers.get("Content-Type", "")
+        self.requests.append(Recorded(method, parts.path, query, content_type, body))
+        if h.headers.get("Authorization") != f"Bearer {self.token}":
+            self._status(h, 401, "Unauthorized", "Unauthorized")
+            return
+        with contextlib.suppress(BrokenPipeError):
+            self._route(h, method, parts.path, query, body, content_type)
+
+    def _discovery(self, h: BaseHTTPRequestHandler, segs: list[str]) -> bool:
+        if segs == ["api"]:
+            self._send(h, 200, {"kind": "APIVersions", "versions": ["v1"]})
+        elif segs == ["apis"]:
+            groups = [
+                {
+                    "name": g,
+                    "versions": [{"groupVersion": f"{g}/{v}", "version": v} for v in vs],
+                    "preferredVersion": {"groupVersion": f"{g}/{next(iter(vs))}", "version": next(iter(vs))},
+                }
+                for g, vs in RESOURCES.items()
+                if g
+            ]
+            self._send(h, 200, {"kind": "APIGroupList", "groups": groups})
+        elif len(segs) == 2 and segs[0] == "apis":
+            vs = RESOURCES.get(segs[1])
+            if vs is None:
+                self._status(h, 404, "NotFound", "the server could not find the requested resource")
+            else:
+                v = next(iter(vs))
+                self._send(
+                    h,
+                    200,
+                    {
+                        "kind": "APIGroup",
+                        "name": segs[1],
+                        "versions": [{"groupVersion": f"{segs[1]}/{x}", "version": x} for x in vs],
+                        "preferredVersion": {"groupVersion": f"{segs[1]}/{v}", "version": v},
+                    },
+                )
+        elif (segs[:1] == ["api"] and len(segs) == 2) or (segs[:1] == ["apis"] and len(segs) == 3):
+            group = "" if segs[0] == "api" else segs[1]
+            entries = RESOURCES.get(group, {}).get(segs[-1])
+            if entries is None:
+                self._status(h, 404, "NotFound", "the server could not find the requested resource")
+            else:
+                resources = [
+                    {
+                        "name": p,
+                        "singularName": k.lower(),
+                        "namespaced": n,
+                        "kind": k,
+                        "verbs": ["get", "list"],
+                    }
+                    for p, k, n in entries
+                ]
+                resources.append({"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod"})
+                self._send(h, 200, {"kind": "APIResourceList", "resources": resources})
+        else:
+            return False
+        return True
+
+    def _route(
+        self, h: BaseHTTPRequestHandler, method: str, path: str, query: dict, body: Any, content_type: str
+    ) -> None:
+        segs = [s for s in path.split("/") if s]
+        if method == "GET" and self._discovery(h, segs):
+            return
+        if segs[:1] == ["api"]:
+            group, version, rest = "", segs[1], segs[2:]
+        else:
+            group, version, rest = segs[1], segs[2], segs[3:]
+        namespace = ""
+        if len(rest) >= 3 and rest[0] == "namespaces":
+            namespace, rest = rest[1], rest[2:]
+        plural, name, sub = (
+            rest[0],
+            (rest[1] if len(rest) > 1 else None),
+            (rest[2] if len(rest) > 2 else None),
+        )
+        entry = next((e for e in RESOURCES.get(group, {}).get(version, []) if e[0] == plural), None)
+        if entry is None:
+            self._status(h, 404, "NotFound", "the server could not find the requested resource")
+            return
+        kind = entry[1]
+        api_version = f"{group}/{version}" if group else version
+        if name is None:
+            if method == "GET" and query.get("watch") == "true":
+                self._watch(h, group, plural, namespace, query)
+            elif method == "GET":
+                self._list(h, group, plural, kind, api_version, namespace, query)
+            elif method == "POST":
+                self._create(h, group, plural, namespace, body, kind)
+            return
+        key = (group, plural, namespace, name)
+        if sub == "log":
+            self._logs(h, namespace, name, query)
+            return
+        if sub == "ephemeralcontainers" and method == "PATCH":
+            self._ephemeral(h, key, body, content_type)
+            return
+        with self._lock:
+            current = self.objects.get(key)
+        if method == "GET":
+            if current is None:
+                self._status(h, 404, "NotFound", f'{plural} "{name}" not found')
+            else:
+                self._send(h, 200, current)
+        elif method == "DELETE":
+            if current is None:
+                self._status(h, 404, "NotFound", f'{plural} "{name}" not found')
+                return
+            with self._lock:
+                del self.objects[key]
+                self._rv += 1
+                self._emit("DELETED", key, current)
+            if plural in self.delete_answers_status:
+                self._send(h, 200, {"kind": "Status", "apiVersion": "v1", "status": "Success"})
+            else:
+                self._send(h, 200, current)
+        elif method == "PATCH":
+            self._patch(h, key, current, body, content_type, query, kind)
+
+    def _matches(self, obj: dict, query: dict) -> bool:
+        labels = obj.get("metadata", {}).get("labels") or {}
+        for term in filter(None, (query.get("labelSelector") or "").split(",")):
+            k, _, v = term.partition("=")
+            if labels.get(k) != v:
+                return False
+        for term in filter(None, (query.get("fieldSelector") or "").split(",")):
+            k, _, v = term.partition("=")
+            if k == "metadata.name" and obj["metadata"].get("name") != v:
+                return False
+            if k == "metadata.namespace" and obj["metadata"].get("namespace") != v:
+                return False
+        return True
+
+    def _list(self, h, group, plural, kind, api_version, namespace, query) -> None:
+        with self._lock:
+            items = [
+                {k: v for k, v in copy.deepcopy(o).items() if k not in ("apiVersion", "kind")}
+                for (g, p, ns, _), o in sorted(self.objects.items())
+                if g == group
+                and p == plural
+                and (not namespace or ns == namespace)
+                and self._matches(o, query)
+            ]
+            rv = str(self._rv)
+        self._send(
+            h,
+            200,
+            {
+                "kind": f"{kind}List",
+                "apiVersion": api_version,
+                "metadata": {"resourceVersion": rv},
+                "items": items,
+            },
+        )
+
+    def _watch(self, h, group, plural, namespace, query) -> None:
+        since = int(query.get("resourceVersion") or 0)
+        deadline = time.monotonic() + float(query.get("timeoutSeconds") or 5)
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Transfer-Encoding", "chunked")  # as the real API server streams watches
+        h.end_headers()
+        sent = since
+        while True:
+            with self._lock:
+                pending = [
+                    e
+                    for e in self.events
+                    if e[0] > sent and e[2][:2] == (group, plural) and (not namespace or e[2][2] == namespace)
+                ]
+                if not pending:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0 or self.stopping:
+                        h.wfile.write(b"0\r\n\r\n")
+                        return
+                    self._lock.wait(min(remaining, 0.2))
+                    continue
+            for rv, kind, _key, obj in pending:
+                sent = rv
+                if self._matches(obj, query):
+                    line = (json.dumps({"type": kind, "object": obj}) + "\n").encode()
+                    h.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
+                    h.wfile.flush()
+
+    def _create(self, h, group, plural, namespace, body, kind) -> None:
+        name = body["metadata"]["name"]
+        key = (group, plural, namespace, name)
+        with self._lock:
+            if key in self.objects:
+                self._status(h, 409, "AlreadyExists", f'{plural} "{name}" already exists')
+                return
+        self.put(group, plural, body)
+        self._send(h, 201, body)
+
+    def _patch(self, h, key, current, body, content_type, query, kind) -> None:
+        group, plural, _namespace, name = key
+        if content_type.startswith("application/apply-patch+yaml"):
+            if not query.get("fieldManager"):
+                self._status(
+                    h, 400, "BadRequest", "PATCH requests with apply content type must specify fieldManager"
+                )
+                return
+            port = ((body.get("spec") or {}).get("ports") or [{}])[0].get("port")
+            if isinstance(port, int) and port > 65535:
+                self._status(
+                    h,
+                    422,
+                    "Invalid",
+                    f'{kind} "{name}" is invalid: spec.ports[0].port: Invalid value: {port}: '
+                    "must be between 1 and 65535, inclusive",
+                )
+                return
+            merged = _merge(current or {}, body)
+            if query.get("dryRun") == "All":
+                self._send(h, 200, merged)
+                return
+            if current is not None and _merge(current, body) == current:
+                self._send(h, 200, current)  # no change: resourceVersion stays
+                return
+            self.put(group, plural, merged)
+            self._send(h, 201 if current is None else 200, merged)
+            return
+        if current is None:
+            self._status(h, 404, "NotFound", f'{plural} "{name}" not found')
+            return
+        wanted_rv = ((body or {}).get("metadata") or {}).get("resourceVersion")
+        if wanted_rv and wanted_rv != current["metadata"]["resourceVersion"]:
+            self._status(
+                h,
+                409,
+                "Conflict",
+                f'Operation cannot be fulfilled on {plural} "{name}": the object has been modified; '
+                "please apply your changes to the latest version and try again",
+            )
+            return
+        merged = _merge(current, body)
+        self.put(group, plural, merged)
+        self._send(h, 200, merged)
+
+    def _logs(self, h, namespace, pod, query) -> None:
+        with self._lock:
+            obj = self.objects.get(("", "pods", namespace, pod))
+        if obj is None:
+            self._status(h, 404, "NotFound", f'pods "{pod}" not found')
+            return
+        containers = [c["name"] for c in obj.get("spec", {}).get("containers", [])]
+        container = query.get("container")
+        if container is None:
+            if len(containers) > 1:
+                self._status(
+                    h,
+                    400,
+                    "BadRequest",
+                    f"a container name must be specified for pod {pod}, choose one of: [{' '.join(containers)}]",
+                )
+                return
+            container = containers[0] if containers else ""
+        lines = list(self.logs.get((namespace, pod, container), []))
+        if "tailLines" in query:
+            lines = lines[-int(query["tailLines"]) :] if int(query["tailLines"]) else []
+        if query.get("timestamps") == "true":
+            lines = [f"2024-09-15T08:52:{i:02d}.000000000Z {line}" for i, line in enumerate(lines)]
+        self._send(h, 200, "".join(f"{line}\n" for line in lines), "text/plain")
+
+    def _ephemeral(self, h, key, body, content_type) -> None:
+        with self._lock:
+            pod = self.objects.get(key)
+        if pod is None:
+            self._status(h, 404, "NotFound", f'pods "{key[3]}" not found')
+            return
+        added = body["spec"]["ephemeralContainers"]
+        pod = copy.deepcopy(pod)
+        pod["spec"].setdefault("ephemeralContainers", []).extend(added)
+        self.put("", "pods", pod)
+        self._send(h, 200, pod)
+
+        def run() -> None:
+            # The kubelet starts the container a moment later; the wait must follow the pod until it ends.
+            time.sleep(0.2)
+            for container in added:
+                output, code = self.ephemeral_runs.get(container["command"][0], ("", 0))
+                self.logs[(key[2], key[3], container["name"])] = output.splitlines()
+                current = copy.deepcopy(self.objects[key])
+                current.setdefault("status", {}).setdefault("ephemeralContainerStatuses", []).append(
+                    {
+                        "name": container["name"],
+                        "state": {"terminated": {"exitCode": code, "reason": "Completed"}},
+                    }
+                )
+                self.put("", "pods", current)
+
+        threading.Thread(target=run, daemon=True).start()
