@@ -1,0 +1,140 @@
+"""Kubeconfig discovery and the bounded reachability probe (all on loopback)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from live_fakeapi import FakeApiServer
+from live_support import SECRETS, TOKEN, write_kubeconfig
+
+from ingresslab.backends.live import KubeconfigError, LiveBackend, probe_context
+from ingresslab.backends.live.kubeconfig import find_kubeconfig_files, read_kubeconfig, server_host
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A listening socket that never accepts: the kernel completes the handshake, nobody ever answers."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+
+
+def test_no_kubeconfig_is_reported_with_where_we_looked(tmp_path: Path) -> None:
+    probe = probe_context(environ={}, home=tmp_path)
+    assert not probe.reachable and not probe
+    assert probe.reason == "no kubeconfig found (looked in $KUBECONFIG / ~/.kube/config)"
+
+
+def test_kubeconfig_env_lists_several_files_and_skips_missing_ones(tmp_path: Path) -> None:
+    a = write_kubeconfig(tmp_path / "a", "https://127.0.0.1:8443", context="minikube")
+    b = write_kubeconfig(tmp_path / "b", "https://127.0.0.1:9443", context="kind-dev")
+    listed = os.pathsep.join([str(a), str(tmp_path / "missing"), str(b)])
+    assert find_kubeconfig_files({"KUBECONFIG": listed}) == [a, b]
+
+
+def test_default_kubeconfig_is_home_kube_config(tmp_path: Path) -> None:
+    (tmp_path / ".kube").mkdir()
+    config = write_kubeconfig(tmp_path / ".kube" / "config", "https://127.0.0.1:8443")
+    assert find_kubeconfig_files({}, home=tmp_path) == [config]
+
+
+def test_merged_kubeconfigs_keep_the_first_definition_and_current_context(tmp_path: Path) -> None:
+    a = write_kubeconfig(tmp_path / "a", "https://127.0.0.1:8443", context="minikube")
+    b = write_kubeconfig(
+        tmp_path / "b",
+        "https://10.0.0.1:6443",
+        context="minikube",
+        extra_contexts={"prod": "https://10.0.0.2:6443"},
+    )
+    view = read_kubeconfig([a, b])
+    assert view.current_context == "minikube"
+    assert view.context().server == "https://127.0.0.1:8443"
+    assert view.context("prod").host == "10.0.0.2:6443"
+    assert TOKEN in view.secrets and all(s not in repr(view) for s in SECRETS)
+
+
+def test_unknown_context_lists_the_available_ones(tmp_path: Path) -> None:
+    config = write_kubeconfig(
+        tmp_path / "c", "https://127.0.0.1:8443", extra_contexts={"kind-a": "https://127.0.0.1:1"}
+    )
+    with pytest.raises(KubeconfigError, match=r"context 'nope' is not defined .*available: kind-a, minikube"):
+        LiveBackend("nope", kubeconfig=config)
+    probe = probe_context("nope", kubeconfig=config)
+    assert not probe.reachable and "available: kind-a, minikube" in probe.reason
+
+
+def test_server_host_drops_credentials_and_keeps_the_port() -> None:
+    assert server_host("https://admin:pw@10.0.0.1:6443/prefix") == "10.0.0.1:6443"
+    assert server_host("https://[::1]:8443") == "[::1]:8443"
+    assert server_host("https://example.com") == "example.com"
+    assert server_host(None) is None
+
+
+def test_refused_connection_is_reported_quickly(tmp_path: Path) -> None:
+    config = write_kubeconfig(tmp_path / "c", "http://127.0.0.1:1")
+    started = time.monotonic()
+    probe = probe_context(timeout=2.0, kubeconfig=config)
+    assert time.monotonic() - started < 2.5
+    assert not probe.reachable
+    assert probe.context == "minikube" and probe.server == "127.0.0.1:1"
+    assert probe.reason == "context minikube unreachable: connection refused (127.0.0.1:1)"
+
+
+def test_a_server_that_never_answers_is_given_up_on_within_the_timeout(
+    tmp_path: Path, silent_server: str
+) -> None:
+    config = write_kubeconfig(tmp_path / "c", silent_server)
+    started = time.monotonic()
+    probe = probe_context(timeout=0.5, kubeconfig=config)
+    elapsed = time.monotonic() - started
+    assert elapsed < 1.0, f"probe took {elapsed:.2f} s"
+    assert not probe.reachable
+    assert "unreachable" in probe.reason and "0.5 s" in probe.reason
+
+
+def test_answering_server_is_reachable(api: FakeApiServer, kubeconfig: Path) -> None:
+    probe = probe_context(kubeconfig=kubeconfig)
+    assert probe.reachable
+    assert probe.server == f"127.0.0.1:{api.httpd.server_address[1]}"
+    assert probe.reason.startswith("context minikube answered")
+
+
+def test_rejected_credentials_make_the_context_unusable(api: FakeApiServer, tmp_path: Path) -> None:
+    config = write_kubeconfig(tmp_path / "c", api.url, token="not-the-right-token")
+    probe = probe_context(kubeconfig=config)
+    assert not probe.reachable and "rejected the credentials" in probe.reason
+    assert "not-the-right-token" not in probe.reason
+
+
+def test_no_credential_ever_appears_in_probe_results_or_errors(tmp_path: Path) -> None:
+    config = write_kubeconfig(
+        tmp_path / "c", "http://127.0.0.1:1", extra_contexts={"other": "http://127.0.0.1:1"}
+    )
+    texts = []
+    for context in ("minikube", "other"):
+        probe = probe_context(context, kubeconfig=config)
+        texts += [probe.reason, repr(probe)]
+        backend = LiveBackend(context, kubeconfig=config)
+        texts.append(repr(backend))
+        with pytest.raises(Exception) as info:
+            backend.list("pods")
+        texts += [str(info.value), repr(info.value)]
+    joined = "\n".join(texts)
+    assert "connection refused" in joined
+    for secret in SECRETS:
+        assert secret not in joined
+
+
+def test_unreadable_kubeconfig_error_does_not_quote_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "broken"
+    config.write_text(f"users:\n- name: u\n  user: {{token: {TOKEN}\n", encoding="utf-8")
+    probe = probe_context(kubeconfig=config)
+    assert not probe.reachable and "cannot read kubeconfig" in probe.reason
+    assert TOKEN not in probe.reason
