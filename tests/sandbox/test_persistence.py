@@ -26,7 +26,11 @@ else:
 
 def _child(path, action: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(path), action], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", _CHILD, str(path), action],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     return done.stdout.strip()
 

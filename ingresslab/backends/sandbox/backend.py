@@ -7,7 +7,6 @@ learner takes between two commands, so AGE columns read like a real session.
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from ingresslab.backends.sandbox.bootstrap import bootstrap
 from ingresslab.backends.sandbox.cluster import Cluster
 from ingresslab.backends.sandbox.logstore import FileLogStore, LogStore, MemoryLogStore
 from ingresslab.backends.sandbox.state import ClusterState, StateFile, default_state_path
+from ingresslab.backends.sandbox.store import clone
 from ingresslab.errors import AlreadyExists, BadRequest, Invalid, NotFound, StateFileError
 from ingresslab.kube.apply import merge_for_apply, with_last_applied
 from ingresslab.kube.resources import ResourceType, UnknownResourceType, resolve, resolve_kind
@@ -186,7 +186,7 @@ class SandboxBackend:
         return namespace or cluster.state.context.get("namespace") or "default"
 
     def _prepare(self, cluster: Cluster, obj: Obj, namespace: str | None) -> tuple[ResourceType, Obj]:
-        obj = copy.deepcopy(obj)
+        obj = clone(obj)
         rtype = resolve_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
         if not cluster.serves(rtype):
             raise UnknownResourceType(f'{obj.get("kind")} in version "{obj.get("apiVersion")}"')
@@ -220,7 +220,7 @@ class SandboxBackend:
             meta = obj["metadata"]
             if cluster.store.get(rtype, meta["name"], meta.get("namespace")) is not None:
                 raise AlreadyExists(f'{rtype.qualified_plural} "{meta["name"]}" already exists')
-            return copy.deepcopy(cluster.create(obj))
+            return clone(cluster.create(obj))
 
     def apply(self, obj: Obj, *, namespace: str | None = None) -> ApplyResult:
         with self.transaction() as cluster:
@@ -228,13 +228,13 @@ class SandboxBackend:
             meta = obj["metadata"]
             current = cluster.store.get(rtype, meta["name"], meta.get("namespace"))
             if current is None:
-                return ApplyResult(copy.deepcopy(cluster.create(with_last_applied(obj))), "created")
+                return ApplyResult(clone(cluster.create(with_last_applied(obj))), "created")
             merged = merge_for_apply(current, obj)
             cluster.admit(rtype, merged, current)  # defaults and allocations, so only real changes count
             if _same_content(merged, current):
-                return ApplyResult(copy.deepcopy(current), "unchanged")
+                return ApplyResult(clone(current), "unchanged")
             stored = cluster.update(merged, old=current)
-            return ApplyResult(copy.deepcopy(stored), "configured")
+            return ApplyResult(clone(stored), "configured")
 
     def apply_many(self, objs: Sequence[Obj], *, namespace: str | None = None) -> list[ApplyResult]:
         with self.transaction() as cluster:
@@ -250,7 +250,7 @@ class SandboxBackend:
             found = cluster.store.get(rtype, name, self._ns(cluster, rtype, namespace))
             if found is None:
                 raise NotFound(f'{rtype.qualified_plural} "{name}" not found')
-            return copy.deepcopy(found)
+            return clone(found)
 
     def list(
         self,
@@ -276,7 +276,7 @@ class SandboxBackend:
                 if selector.matches(obj["metadata"].get("labels")) and all(
                     (_field(obj, path) == want) != negate for path, want, negate in fields
                 ):
-                    out.append(copy.deepcopy(obj))
+                    out.append(clone(obj))
             return out
 
     def delete(self, kind: str, name: str, namespace: str | None = None) -> Obj:
@@ -285,7 +285,7 @@ class SandboxBackend:
             removed = cluster.delete(rtype, name, self._ns(cluster, rtype, namespace))
             if removed is None:
                 raise NotFound(f'{rtype.qualified_plural} "{name}" not found')
-            return copy.deepcopy(removed)
+            return clone(removed)
 
     def patch(self, kind: str, name: str, patch: Mapping[str, Any], namespace: str | None = None) -> Obj:
         with self.transaction() as cluster:
@@ -294,8 +294,8 @@ class SandboxBackend:
             current = cluster.store.get(rtype, name, ns)
             if current is None:
                 raise NotFound(f'{rtype.qualified_plural} "{name}" not found')
-            patched = _merge_patch(copy.deepcopy(current), patch)
-            return copy.deepcopy(cluster.update(patched, old=current))
+            patched = _merge_patch(clone(current), patch)
+            return clone(cluster.update(patched, old=current))
 
     def label(
         self,
@@ -316,7 +316,7 @@ class SandboxBackend:
             for key, value in labels.items():
                 if value is not None and key in existing and existing[key] != value and not overwrite:
                     raise Invalid(f"'{key}' already has a value ({existing[key]}), and --overwrite is false")
-            updated = copy.deepcopy(current)
+            updated = clone(current)
             new_labels = updated["metadata"].setdefault("labels", {})
             for key, value in labels.items():
                 if value is None:
@@ -326,8 +326,8 @@ class SandboxBackend:
             if not new_labels:
                 updated["metadata"].pop("labels")
             if updated == current:
-                return copy.deepcopy(current)
-            return copy.deepcopy(cluster.update(updated, old=current))
+                return clone(current)
+            return clone(cluster.update(updated, old=current))
 
     # -- containers -----------------------------------------------------------------------------
     def _pod(self, cluster: Cluster, name: str, namespace: str | None) -> dict:
@@ -424,7 +424,7 @@ def _same_content(a: dict, b: dict) -> bool:
 
 def _merge_patch(target: Any, patch: Any) -> Any:
     if not isinstance(patch, Mapping):
-        return copy.deepcopy(patch)
+        return clone(patch)
     if not isinstance(target, dict):
         target = {}
     for key, value in patch.items():

@@ -6,7 +6,6 @@ following a selector never scans the whole cluster.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
@@ -14,7 +13,54 @@ from ingresslab.backends.sandbox.rand import SeededRandom
 from ingresslab.backends.sandbox.state import ClusterState
 from ingresslab.kube.resources import ResourceType, resolve_kind
 
-__all__ = ["ObjectStore", "format_time", "parse_time"]
+__all__ = ["ObjectStore", "clone", "format_time", "parse_time"]
+
+
+def clone(data):
+    """A deep copy of JSON-shaped data (dicts, lists, scalars), several times faster than copy.deepcopy."""
+    if isinstance(data, dict):
+        return {k: clone(v) if isinstance(v, (dict, list)) else v for k, v in data.items()}
+    if isinstance(data, list):
+        return [clone(v) if isinstance(v, (dict, list)) else v for v in data]
+    return data
+
+
+def _owner_keys(type_key: str, obj: dict):
+    return [(ref.get("uid", ""),) for ref in obj.get("metadata", {}).get("ownerReferences") or ()]
+
+
+def _label_keys(type_key: str, obj: dict):
+    ns = obj.get("metadata", {}).get("namespace") or ""
+    return [(type_key, ns, k, v) for k, v in (obj.get("metadata", {}).get("labels") or {}).items()]
+
+
+def _selector_keys(type_key: str, obj: dict):
+    if type_key != "services":
+        return []
+    ns = obj["metadata"].get("namespace") or ""
+    return [(ns, k, str(v)) for k, v in (obj.get("spec", {}).get("selector") or {}).items()]
+
+
+def _cluster_ip_keys(type_key: str, obj: dict):
+    if type_key != "services":
+        return []
+    spec = obj.get("spec", {})
+    return [(ip,) for ip in spec.get("clusterIPs") or [spec.get("clusterIP")] if ip and ip != "None"]
+
+
+def _node_port_keys(type_key: str, obj: dict):
+    if type_key != "services":
+        return []
+    return [(int(p["nodePort"]),) for p in obj.get("spec", {}).get("ports") or [] if p.get("nodePort")]
+
+
+_INDEXERS = {
+    "owner": _owner_keys,
+    "label": _label_keys,
+    "selector": _selector_keys,
+    "clusterIP": _cluster_ip_keys,
+    "nodePort": _node_port_keys,
+}
 
 
 def format_time(ts: float) -> str:
@@ -30,6 +76,7 @@ class ObjectStore:
     def __init__(self, state: ClusterState) -> None:
         self.state = state
         self.rng = SeededRandom(state.seed, state.counter)
+        self._indexes: dict[str, dict[tuple, set[tuple[str, str, str]]]] = {}
 
     # -- clock and generator --------------------------------------------------------------------
     @property
@@ -77,6 +124,54 @@ class ObjectStore:
                 found.append((self.type_of(obj), obj))
         return found
 
+    # -- indexes: built on first use, kept current by every write, so controllers never scan ------
+    def _index(self, name: str) -> dict[tuple, set[tuple[str, str, str]]]:
+        index = self._indexes.get(name)
+        if index is None:
+            index = self._indexes[name] = {}
+            keys = _INDEXERS[name]
+            for type_key, by_ns in self.state.objects.items():
+                for ns, bucket in by_ns.items():
+                    for obj_name, obj in bucket.items():
+                        for key in keys(type_key, obj):
+                            index.setdefault(key, set()).add((type_key, ns, obj_name))
+        return index
+
+    def _track(self, rtype: ResourceType, obj: dict, *, add: bool) -> None:
+        meta = obj.get("metadata", {})
+        entry = (rtype.key, (meta.get("namespace") or "") if rtype.namespaced else "", meta.get("name", ""))
+        for name, index in self._indexes.items():
+            for key in _INDEXERS[name](rtype.key, obj):
+                entries = index.setdefault(key, set())
+                if add:
+                    entries.add(entry)
+                else:
+                    entries.discard(entry)
+
+    def _lookup(self, index: str, key: tuple) -> list[tuple[ResourceType, dict]]:
+        found = []
+        for type_key, ns, name in sorted(self._index(index).get(key, ())):
+            obj = (self.state.objects.get(type_key) or {}).get(ns, {}).get(name)
+            if obj is not None:
+                found.append((self.type_of(obj), obj))
+        return found
+
+    def owned(self, uid: str) -> list[tuple[ResourceType, dict]]:
+        """Objects whose ownerReferences name `uid`, in a stable order."""
+        return self._lookup("owner", (uid,))
+
+    def with_label(self, rtype: ResourceType, namespace: str, key: str, value: str) -> list[dict]:
+        """Objects of a type in a namespace carrying the label key=value."""
+        return [obj for _, obj in self._lookup("label", (rtype.key, namespace, key, value))]
+
+    def services_selecting(self, namespace: str, key: str, value: str) -> list[dict]:
+        """Services of a namespace whose selector includes key=value."""
+        return [obj for _, obj in self._lookup("selector", (namespace, key, value))]
+
+    def service_using(self, what: str, value: object) -> list[dict]:
+        """Services holding a cluster IP (`what="clusterIP"`) or a node port (`what="nodePort"`)."""
+        return [obj for _, obj in self._lookup(what, (value,))]
+
     def next_resource_version(self) -> str:
         self.state.resource_version += 1
         return str(self.state.resource_version)
@@ -95,6 +190,7 @@ class ObjectStore:
         if rtype.kind in ("Deployment", "ReplicaSet", "Job", "DaemonSet", "StatefulSet", "Ingress"):
             meta.setdefault("generation", 1)
         self._bucket(rtype, meta.get("namespace"))[meta["name"]] = obj
+        self._track(rtype, obj, add=True)
         return obj
 
     def replace(self, obj: dict, *, bump_generation: bool = False) -> dict:
@@ -103,7 +199,12 @@ class ObjectStore:
         meta["resourceVersion"] = self.next_resource_version()
         if bump_generation and "generation" in meta:
             meta["generation"] += 1
-        self._bucket(rtype, meta.get("namespace"))[meta["name"]] = obj
+        bucket = self._bucket(rtype, meta.get("namespace"))
+        previous = bucket.get(meta["name"])
+        if previous is not None:
+            self._track(rtype, previous, add=False)
+        bucket[meta["name"]] = obj
+        self._track(rtype, obj, add=True)
         return obj
 
     def remove(self, rtype: ResourceType, name: str, namespace: str | None = None) -> dict | None:
@@ -112,10 +213,7 @@ class ObjectStore:
         if not bucket or name not in bucket:
             return None
         obj = bucket.pop(name)
+        self._track(rtype, obj, add=False)
         if not bucket:
             by_ns.pop((namespace or "") if rtype.namespaced else "", None)
         return obj
-
-    @staticmethod
-    def copy(obj: dict) -> dict:
-        return copy.deepcopy(obj)

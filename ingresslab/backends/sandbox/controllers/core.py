@@ -14,8 +14,6 @@ _DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-
 _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 # Kinds whose names must be DNS-1123 labels (at most 63 characters), not subdomains.
 _LABEL_NAMED = {"Namespace", "Service"}
-# Kinds that other objects own through ownerReferences.
-_OWNED_KINDS = ("replicasets", "pods", "endpointslices", "jobs")
 
 
 @Cluster.register_admission
@@ -65,16 +63,12 @@ def namespace_lifecycle(cluster: Cluster, event: Event) -> None:
 
 
 def owned_by(cluster: Cluster, owner: dict, kind: str | None = None) -> list[tuple[ResourceType, dict]]:
-    """Objects in the owner's namespace whose ownerReferences name the owner's uid."""
-    uid = owner["metadata"].get("uid")
-    namespace = owner["metadata"].get("namespace", "")
-    found = []
-    for key in _OWNED_KINDS if kind is None else (kind,):
-        rtype = resolve(key)
-        for obj in cluster.store.iter_namespace(rtype, namespace):
-            if any(ref.get("uid") == uid for ref in obj["metadata"].get("ownerReferences") or ()):
-                found.append((rtype, obj))
-    return found
+    """Objects whose ownerReferences name the owner's uid (optionally of one kind, e.g. "pods")."""
+    found = cluster.store.owned(owner["metadata"].get("uid", ""))
+    if kind is None:
+        return found
+    key = resolve(kind).key
+    return [(rtype, obj) for rtype, obj in found if rtype.key == key]
 
 
 @Cluster.register_controller("*")

@@ -7,11 +7,10 @@ a named targetPort is looked up in each pod's container ports.
 
 from __future__ import annotations
 
-import copy
 import ipaddress
 
 from ingresslab.backends.sandbox.cluster import Cluster, Event
-from ingresslab.backends.sandbox.store import format_time
+from ingresslab.backends.sandbox.store import clone, format_time
 from ingresslab.kube.resources import resolve
 from ingresslab.kube.selectors import LabelSelector, Requirement
 
@@ -64,30 +63,15 @@ def on_pod(cluster: Cluster, event: Event) -> None:
     if pod is None:
         return
     namespace = pod["metadata"]["namespace"]
-    index = _services_by_selector(cluster, namespace)
     for p in (old, new):
         if p is None:
             continue
         labels = p["metadata"].get("labels") or {}
-        for pair in labels.items():
-            for svc, selector in index.get(pair, ()):
-                if selector.matches(labels):
+        for key, value in labels.items():
+            for svc in cluster.store.services_selecting(namespace, key, value):
+                selector = service_selector(svc)
+                if selector is not None and selector.matches(labels):
                     _schedule(cluster, namespace, svc["metadata"]["name"])
-
-
-def _services_by_selector(cluster: Cluster, namespace: str) -> dict[tuple[str, str], list]:
-    """Services of a namespace indexed by the first pair of their selector, built once per burst."""
-    cache = cluster.scratch.setdefault(_SERVICE.key, {})
-    index = cache.get(namespace)
-    if index is None:
-        index = {}
-        for svc in cluster.store.iter_namespace(_SERVICE, namespace):
-            selector = service_selector(svc)
-            if selector is not None:
-                first = selector.requirements[0]
-                index.setdefault((first.key, first.values[0]), []).append((svc, selector))
-        cache[namespace] = index
-    return index
 
 
 def _schedule(cluster: Cluster, namespace: str, name: str) -> None:
@@ -99,22 +83,12 @@ def _schedule(cluster: Cluster, namespace: str, name: str) -> None:
     cluster.defer(("endpoints", namespace, name), work)
 
 
-def _pods_by_label(cluster: Cluster, namespace: str) -> dict[tuple[str, str], list[dict]]:
-    """Running pods of a namespace indexed by each label pair, built once per burst of changes."""
-    cache = cluster.scratch.setdefault(_POD.key, {})
-    index = cache.get(namespace)
-    if index is None:
-        index = {}
-        for p in cluster.store.iter_namespace(_POD, namespace):
-            if (
-                p.get("status", {}).get("podIP")
-                and p["metadata"].get("deletionTimestamp") is None
-                and p.get("status", {}).get("phase") not in ("Succeeded", "Failed")
-            ):
-                for pair in (p["metadata"].get("labels") or {}).items():
-                    index.setdefault(pair, []).append(p)
-        cache[namespace] = index
-    return index
+def _serving(pod: dict) -> bool:
+    return (
+        bool(pod.get("status", {}).get("podIP"))
+        and pod["metadata"].get("deletionTimestamp") is None
+        and pod.get("status", {}).get("phase") not in ("Succeeded", "Failed")
+    )
 
 
 def sync_endpoints(cluster: Cluster, svc: dict) -> None:
@@ -122,11 +96,9 @@ def sync_endpoints(cluster: Cluster, svc: dict) -> None:
     if selector is None or svc["spec"].get("type") == "ExternalName":
         return
     namespace = svc["metadata"]["namespace"]
-    index = _pods_by_label(cluster, namespace)
-    candidates = min(
-        (index.get((r.key, r.values[0]), []) for r in selector.requirements), key=len, default=[]
-    )
-    pods = [p for p in candidates if selector.matches(p["metadata"].get("labels") or {})]
+    first = selector.requirements[0]
+    candidates = cluster.store.with_label(_POD, namespace, first.key, first.values[0])
+    pods = [p for p in candidates if _serving(p) and selector.matches(p["metadata"].get("labels") or {})]
     pods.sort(key=lambda p: ipaddress.ip_address(p["status"]["podIP"]))
     subsets: dict[tuple, dict] = {}
     for pod in pods:
@@ -183,7 +155,7 @@ def _write_endpoints(cluster: Cluster, svc: dict, subsets: list[dict]) -> None:
     if existing is None:
         cluster.create(obj)
     else:
-        merged = copy.deepcopy(existing)
+        merged = clone(existing)
         merged["metadata"].update(meta)
         merged.pop("subsets", None)
         merged.update({k: v for k, v in obj.items() if k == "subsets"})
@@ -192,14 +164,8 @@ def _write_endpoints(cluster: Cluster, svc: dict, subsets: list[dict]) -> None:
 
 def _write_slice(cluster: Cluster, svc: dict, pods: list[dict]) -> None:
     namespace, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
-    existing = next(
-        (
-            s
-            for s in cluster.store.iter_namespace(_SLICE, namespace)
-            if (s["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == name
-        ),
-        None,
-    )
+    slices = cluster.store.with_label(_SLICE, namespace, "kubernetes.io/service-name", name)
+    existing = slices[0] if slices else None
     endpoints = [
         {
             "addresses": [p["status"]["podIP"]],
@@ -235,7 +201,7 @@ def _write_slice(cluster: Cluster, svc: dict, pods: list[dict]) -> None:
             and existing["metadata"].get("labels") == labels
         ):
             return
-        updated = copy.deepcopy(existing)
+        updated = clone(existing)
         updated["metadata"]["labels"] = labels
         updated.update(body)
         cluster.update_status(updated)

@@ -14,30 +14,14 @@ from ingresslab.backends.sandbox.topology import NODE_PORT_RANGE, SERVICE_CIDR
 from ingresslab.errors import Invalid
 from ingresslab.kube.resources import ResourceType
 
-__all__ = ["allocated_cluster_ips", "allocated_node_ports"]
+__all__: list[str] = []
 
 _STATIC_BAND = 256
 
 
-def allocated_cluster_ips(cluster: Cluster, *, exclude: dict | None = None) -> set[str]:
-    return {
-        ip
-        for svc in cluster.list("services")
-        if svc is not exclude and not _same(svc, exclude)
-        for ip in svc.get("spec", {}).get("clusterIPs") or [svc.get("spec", {}).get("clusterIP")]
-        if ip and ip != "None"
-    }
-
-
-def allocated_node_ports(cluster: Cluster, *, exclude: dict | None = None) -> dict[int, str]:
-    ports: dict[int, str] = {}
-    for svc in cluster.list("services"):
-        if _same(svc, exclude):
-            continue
-        for p in svc.get("spec", {}).get("ports") or []:
-            if p.get("nodePort"):
-                ports[int(p["nodePort"])] = f"{svc['metadata']['namespace']}/{svc['metadata']['name']}"
-    return ports
+def _taken(cluster: Cluster, what: str, value: object, svc: dict) -> bool:
+    """Whether another Service than `svc` holds this cluster IP or node port."""
+    return any(not _same(other, svc) for other in cluster.store.service_using(what, value))
 
 
 def _same(a: dict, b: dict | None) -> bool:
@@ -123,14 +107,13 @@ def _assign_cluster_ip(cluster: Cluster, svc: dict, spec: dict, old_spec: dict) 
                 f'spec.clusterIPs: Invalid value: []string{{"{requested}"}}: failed to allocate IP {requested}: '
                 f"the provided IP ({requested}) is not in the valid range. The range of valid IPs is {SERVICE_CIDR}",
             )
-        if requested in allocated_cluster_ips(cluster, exclude=svc):
+        if _taken(cluster, "clusterIP", requested, svc):
             raise _invalid(
                 svc,
                 f'spec.clusterIPs: Invalid value: []string{{"{requested}"}}: failed to allocate IP {requested}: '
                 "provided IP is already allocated",
             )
     else:
-        taken = allocated_cluster_ips(cluster, exclude=svc)
         base = int(SERVICE_CIDR.network_address)
         while True:
             ip = str(
@@ -138,14 +121,13 @@ def _assign_cluster_ip(cluster: Cluster, svc: dict, spec: dict, old_spec: dict) 
                     base + cluster.store.rng.randint(_STATIC_BAND, SERVICE_CIDR.num_addresses - 2)
                 )
             )
-            if ip not in taken:
+            if not _taken(cluster, "clusterIP", ip, svc):
                 break
         spec["clusterIP"] = ip
     spec["clusterIPs"] = [spec["clusterIP"]]
 
 
 def _assign_node_ports(cluster: Cluster, svc: dict, ports: list[dict], old_ports: list[dict]) -> None:
-    taken = allocated_node_ports(cluster, exclude=svc)
     low, high = NODE_PORT_RANGE
     seen: set[int] = set()
     for i, port in enumerate(ports):
@@ -158,7 +140,7 @@ def _assign_node_ports(cluster: Cluster, svc: dict, ports: list[dict], old_ports
             if requested is None:
                 while True:
                     candidate = cluster.store.rng.randint(low, high)
-                    if candidate not in taken and candidate not in seen:
+                    if candidate not in seen and not _taken(cluster, "nodePort", candidate, svc):
                         break
                 port["nodePort"] = candidate
                 seen.add(candidate)
@@ -177,7 +159,7 @@ def _assign_node_ports(cluster: Cluster, svc: dict, ports: list[dict], old_ports
             )
         if requested in seen:
             raise _invalid(svc, f"spec.ports[{i}].nodePort: Duplicate value: {requested}")
-        if requested in taken:
+        if _taken(cluster, "nodePort", requested, svc):
             raise _invalid(
                 svc,
                 f"spec.ports[{i}].nodePort: Invalid value: {requested}: provided port is already allocated",

@@ -7,14 +7,13 @@ out in order from the pod CIDR the way minikube's host-local IPAM does; pods sta
 
 from __future__ import annotations
 
-import copy
 import ipaddress
 import json
 
 from ingresslab.backends.sandbox.cluster import Cluster, Event
 from ingresslab.backends.sandbox.controllers.core import owned_by
 from ingresslab.backends.sandbox.rand import SAFE_ALPHABET
-from ingresslab.backends.sandbox.store import format_time
+from ingresslab.backends.sandbox.store import clone, format_time
 from ingresslab.backends.sandbox.topology import NODE_IP, NODE_NAME, POD_CIDR
 from ingresslab.kube.resources import ResourceType, resolve
 
@@ -168,7 +167,7 @@ def reconcile_deployment(cluster: Cluster, event: Event) -> None:
         return
     meta, spec = deploy["metadata"], deploy.get("spec", {})
     namespace = meta["namespace"]
-    template = copy.deepcopy(spec.get("template", {}))
+    template = clone(spec.get("template", {}))
     template_hash = pod_template_hash(template)
     rs_name = f"{meta['name']}-{template_hash}"
     replicas = int(spec.get("replicas", 1))
@@ -179,13 +178,13 @@ def reconcile_deployment(cluster: Cluster, event: Event) -> None:
             current = rs
         elif rs["spec"].get("replicas", 0) != 0:
             # Roll the old template away (the sandbox rolls at once; the old ReplicaSet stays at 0 replicas).
-            rs = copy.deepcopy(rs)
+            rs = clone(rs)
             rs["spec"]["replicas"] = 0
             cluster.update(rs)
     revision = str(1 + len([r for _, r in owned if r["metadata"]["name"] != rs_name]))
     if current is None:
         template.setdefault("metadata", {}).setdefault("labels", {})["pod-template-hash"] = template_hash
-        selector = copy.deepcopy(spec.get("selector", {}))
+        selector = clone(spec.get("selector", {}))
         selector.setdefault("matchLabels", {})["pod-template-hash"] = template_hash
         labels = dict(template["metadata"]["labels"])
         cluster.create(
@@ -207,7 +206,7 @@ def reconcile_deployment(cluster: Cluster, event: Event) -> None:
             }
         )
     elif current["spec"].get("replicas") != replicas:
-        current = copy.deepcopy(current)
+        current = clone(current)
         current["spec"]["replicas"] = replicas
         current["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = str(replicas)
         cluster.update(current)
@@ -255,7 +254,7 @@ def _deployment_status(cluster: Cluster, deploy: dict | None) -> None:
     if {k: v for k, v in old_status.items() if k != "conditions"} != {
         k: v for k, v in status.items() if k != "conditions"
     }:
-        deploy = copy.deepcopy(deploy)
+        deploy = clone(deploy)
         deploy["status"] = status
         cluster.update_status(deploy)
 
@@ -281,7 +280,7 @@ def reconcile_replicaset(cluster: Cluster, event: Event) -> None:
     want = int(spec.get("replicas", 1))
     template = spec.get("template", {})
     for _ in range(want - len(pods)):
-        pod_meta = copy.deepcopy(template.get("metadata", {}))
+        pod_meta = clone(template.get("metadata", {}))
         pod_meta.pop("creationTimestamp", None)
         pod_meta.update(
             name=f"{meta['name']}-{cluster.store.rng.suffix()}",
@@ -294,7 +293,7 @@ def reconcile_replicaset(cluster: Cluster, event: Event) -> None:
                 "apiVersion": "v1",
                 "kind": "Pod",
                 "metadata": pod_meta,
-                "spec": copy.deepcopy(template.get("spec", {})),
+                "spec": clone(template.get("spec", {})),
             }
         )
     # Scale down: newest first, as the ReplicaSet controller prefers.
@@ -310,7 +309,7 @@ def reconcile_replicaset(cluster: Cluster, event: Event) -> None:
     if ready:
         status.update(readyReplicas=ready, availableReplicas=ready)
     if rs.get("status") != status:
-        rs = copy.deepcopy(rs)
+        rs = clone(rs)
         rs["status"] = status
         cluster.update_status(rs)
     _refresh_owner_deployment(cluster, rs)
