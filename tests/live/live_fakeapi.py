@@ -7,9 +7,12 @@ the real kubernetes client and urllib3 end to end, without a cluster.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
+import hashlib
 import json
+import struct
 import threading
 import time
 import uuid
@@ -73,6 +76,7 @@ class FakeApiServer:
     events: list[tuple[int, str, tuple[str, str, str, str], dict]] = field(default_factory=list)
     ephemeral_runs: dict[str, tuple[str, int]] = field(default_factory=dict)  # command[0] -> (output, code)
     delete_answers_status: set[str] = field(default_factory=set)
+    exec_runs: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # command[0] -> out, err, code
 
     def __post_init__(self) -> None:
         self._rv = 100
@@ -268,6 +272,9 @@ class FakeApiServer:
                 self._create(h, group, plural, namespace, body, kind)
             return
         key = (group, plural, namespace, name)
+        if sub == "exec" and h.headers.get("Upgrade", "").lower() == "websocket" and key in self.objects:
+            self._exec(h, parse_qs(urlsplit(h.path).query).get("command", []))
+            return
         if sub == "log":
             self._logs(h, namespace, name, query)
             return
@@ -469,3 +476,45 @@ class FakeApiServer:
                 self.put("", "pods", current)
 
         threading.Thread(target=run, daemon=True).start()
+
+    def _exec(self, h: BaseHTTPRequestHandler, command: list[str]) -> None:
+        """Answer an exec websocket the way the API server's v4 channel protocol does."""
+        accept = base64.b64encode(
+            hashlib.sha1(
+                (h.headers["Sec-WebSocket-Key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()
+            ).digest()
+        ).decode()
+        h.wfile.write(
+            (
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Accept: {accept}\r\nSec-WebSocket-Protocol: v4.channel.k8s.io\r\n\r\n"
+            ).encode()
+        )
+        stdout, stderr, code = self.exec_runs.get(
+            command[0] if command else "", ("", f"{command} not found\n", 127)
+        )
+        if code == 0:
+            status = {"metadata": {}, "status": "Success"}
+        else:
+            status = {
+                "metadata": {},
+                "status": "Failure",
+                "message": f"command terminated with non-zero exit code: exit status {code}",
+                "reason": "NonZeroExitCode",
+                "details": {"causes": [{"reason": "ExitCode", "message": str(code)}]},
+            }
+        for channel, data in ((1, stdout), (2, stderr), (3, json.dumps(status))):
+            if data:
+                self._frame(h, 0x2, bytes([channel]) + data.encode())
+        self._frame(h, 0x8, struct.pack("!H", 1000))
+        h.wfile.flush()
+        h.close_connection = True
+
+    @staticmethod
+    def _frame(h: BaseHTTPRequestHandler, opcode: int, payload: bytes) -> None:
+        header = bytes([0x80 | opcode])
+        if len(payload) < 126:
+            header += bytes([len(payload)])
+        else:
+            header += bytes([126]) + struct.pack("!H", len(payload))
+        h.wfile.write(header + payload)

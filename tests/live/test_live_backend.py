@@ -329,3 +329,26 @@ def test_object_namespace_conflicting_with_argument_is_refused(backend: LiveBack
     cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": "a"}}
     with pytest.raises(Invalid, match="does not match the namespace 'b'"):
         backend.apply(cm, namespace="b")
+
+
+def test_exec_streams_output_and_reads_the_exit_code_from_the_error_channel(
+    backend: LiveBackend, api: FakeApiServer
+) -> None:
+    api.put("", "pods", pod("dest-v1-abc"))
+    api.exec_runs["nslookup"] = ("Server:  10.96.0.10\n", "", 0)
+    api.exec_runs["wget"] = ("", "wget: server returned error: HTTP/1.1 404 Not Found\n", 1)
+    ok = backend.exec("dest-v1-abc", ["nslookup", "dest-svc-v1"], container="app")
+    assert (ok.stdout, ok.stderr, ok.returncode) == ("Server:  10.96.0.10\n", "", 0)
+    failed = backend.exec("dest-v1-abc", ["wget", "-qO-", "http://x"])
+    assert failed.returncode == 1
+    assert (
+        failed.stderr
+        == "wget: server returned error: HTTP/1.1 404 Not Found\ncommand terminated with exit code 1\n"
+    )
+    request = next(r for r in api.requests if r.path.endswith("/exec"))
+    assert request.query["container"] == "app" and request.query["stdout"] == "true"
+
+
+def test_exec_in_a_missing_pod_raises_not_found(backend: LiveBackend) -> None:
+    with pytest.raises(NotFound, match='pods "ghost" not found'):
+        backend.exec("ghost", ["true"])

@@ -386,3 +386,20 @@ def test_wait_gives_up_at_the_deadline_even_when_watches_end_at_once() -> None:
 def test_evaluation_value_is_what_wait_for_returns() -> None:
     source = ScriptedSource(lists=[[{"metadata": {"name": "x"}}]], watches=[])
     assert wait_for(source, "x", None, lambda objs: Evaluation(True, "ok", 42), what="x", timeout=1) == 42
+
+
+def test_a_refused_websocket_handshake_is_translated_by_its_http_status() -> None:
+    reason = (
+        "Handshake status 403 Forbidden -+-+- {'content-type': 'application/json'} -+-+- "
+        '{"kind":"Status","status":"Failure","message":"pods \\"p\\" is forbidden: cannot create pods/exec",'
+        '"reason":"Forbidden","code":403}'
+    )
+    error = translate(ApiException(status=0, reason=reason))
+    assert type(error) is Forbidden and error.message.startswith(
+        'pods "p" is forbidden: cannot create pods/exec'
+    )
+
+
+def test_other_stream_failures_are_cluster_unreachable() -> None:
+    error = translate(ApiException(status=0, reason="[Errno 111] Connection refused"))
+    assert isinstance(error, ClusterUnreachable) and "could not be opened" in str(error)

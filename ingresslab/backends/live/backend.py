@@ -176,7 +176,11 @@ class LiveBackend:
     def _apply_one(self, obj: Obj, namespace: str | None, *, dry_run: bool = False) -> ApplyResult:
         resource = self._resource_for(obj)
         ns = self._ns(resource, namespace, obj)
-        name = obj["metadata"]["name"]
+        name = obj["metadata"].get("name")
+        if not name:
+            raise Invalid(
+                f"error validating data: apply needs metadata.name (the {obj['kind']} has only generateName)"
+            )
         path = resource.item_path(name, ns)
         try:
             before = self.transport.request("GET", path)

@@ -7,6 +7,7 @@ text includes response headers, and kubeconfig values (tokens, keys, passwords) 
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections.abc import Iterable
 
@@ -32,6 +33,8 @@ __all__ = [
     "translate_api_exception",
     "translate_transport_error",
 ]
+
+_HANDSHAKE = re.compile(r"Handshake status (\d{3}) ([^-]*?)\s*-\+-\+-")
 
 _BY_STATUS: dict[int, type[ApiError]] = {
     400: BadRequest,
@@ -95,10 +98,21 @@ def translate_api_exception(
 ) -> IngresslabError:
     """An ApiException as the matching ingresslab error, with the server's own `Status.message`."""
     status = int(exc.status or 0)
-    if status == 0:
-        # The client reports TLS failures as status 0 with the reason holding the SSL error text.
-        return ClusterUnreachable(context, host, f"TLS handshake failed ({_first_line(exc.reason)})")
     body = _status_body(exc)
+    if status == 0:
+        handshake = _HANDSHAKE.match(str(exc.reason or ""))
+        if handshake is None:
+            if "SSL" in str(exc.reason or ""):
+                # The client reports TLS failures as status 0 with the reason holding the SSL error text.
+                return ClusterUnreachable(context, host, f"TLS handshake failed ({_first_line(exc.reason)})")
+            return ClusterUnreachable(
+                context, host, f"the stream could not be opened ({_first_line(exc.reason)})"
+            )
+        # A refused exec/attach websocket: "Handshake status 404 Not Found -+-+- {headers} -+-+- {body}".
+        status = int(handshake.group(1))
+        reply = str(exc.reason).rsplit(" -+-+- ", 1)[-1]
+        body = _status_body(ApiException(status=status, body=reply))
+        exc = ApiException(status=status, reason=handshake.group(2), body=reply)
     message = str(body.get("message") or exc.reason or f"HTTP {status}")
     message = redact(message, secrets)
     details = body.get("details") if isinstance(body.get("details"), dict) else None
