@@ -138,3 +138,19 @@ def test_unreadable_kubeconfig_error_does_not_quote_the_file(tmp_path: Path) -> 
     probe = probe_context(kubeconfig=config)
     assert not probe.reachable and "cannot read kubeconfig" in probe.reason
     assert TOKEN not in probe.reason
+
+
+def test_backend_requests_to_a_silent_server_time_out_naming_context_and_host(
+    tmp_path: Path, silent_server: str
+) -> None:
+    from ingresslab.backends.live import ClusterUnreachable
+
+    backend = LiveBackend(kubeconfig=write_kubeconfig(tmp_path / "c", silent_server), request_timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(ClusterUnreachable) as info:
+        backend.get("pods", "p")
+    assert time.monotonic() - started < 2
+    host = silent_server.removeprefix("http://")
+    assert str(info.value).startswith(
+        f"cannot reach the API server of context 'minikube' at {host}: no answer"
+    )

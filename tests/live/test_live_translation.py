@@ -158,7 +158,7 @@ def test_typed_pod_becomes_api_server_json() -> None:
         "metadata": {
             "name": "p",
             "namespace": "application",
-            "creationTimestamp": "2024-09-15T08:52:37+00:00",
+            "creationTimestamp": "2024-09-15T08:52:37Z",
             "labels": {"app": "hw-v1"},
         },
         "spec": {
@@ -403,3 +403,20 @@ def test_a_refused_websocket_handshake_is_translated_by_its_http_status() -> Non
 def test_other_stream_failures_are_cluster_unreachable() -> None:
     error = translate(ApiException(status=0, reason="[Errno 111] Connection refused"))
     assert isinstance(error, ClusterUnreachable) and "could not be opened" in str(error)
+
+
+def test_times_are_written_as_the_api_server_writes_them() -> None:
+    from ingresslab.backends.live.convert import rfc3339
+
+    cest = dt.timezone(dt.timedelta(hours=2))
+    assert rfc3339(dt.datetime(2024, 9, 15, 10, 52, 37, tzinfo=cest)) == "2024-09-15T08:52:37Z"
+    assert (
+        rfc3339(dt.datetime(2024, 9, 15, 8, 52, 37, 471000, tzinfo=dt.timezone.utc))
+        == "2024-09-15T08:52:37.471000Z"
+    )
+    event = client.CoreV1Event(
+        involved_object=client.V1ObjectReference(kind="Pod", name="p"),
+        metadata=client.V1ObjectMeta(name="e"),
+        last_timestamp=dt.datetime(2024, 9, 15, 8, 52, 37, tzinfo=dt.timezone.utc),
+    )
+    assert to_plain(event)["lastTimestamp"] == "2024-09-15T08:52:37Z"

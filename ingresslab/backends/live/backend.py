@@ -72,11 +72,9 @@ class LiveBackend:
             info = view.context(context)
             secrets = view.secrets
         elif in_cluster_available(environ):
-            host, port = (
-                (environ or os.environ)["KUBERNETES_SERVICE_HOST"],
-                (environ or os.environ).get("KUBERNETES_SERVICE_PORT", "443"),
-            )
-            info = ContextInfo(IN_CLUSTER_CONTEXT, server=f"https://{host}:{port}")
+            env = os.environ if environ is None else environ
+            server = f"https://{env['KUBERNETES_SERVICE_HOST']}:{env.get('KUBERNETES_SERVICE_PORT', '443')}"
+            info = ContextInfo(IN_CLUSTER_CONTEXT, server=server)
             secrets = frozenset()
         else:
             raise KubeconfigError(f"{NO_KUBECONFIG}; start a cluster (`minikube start`) or use the sandbox")

@@ -101,7 +101,7 @@ class ApiTransport:
             raise self.api_error(exc) from None
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise translate_transport_error(
-                exc, context=self.context, host=self.host, timeout=_seconds(timeout)
+                exc, context=self.context, host=self.host, timeout=_seconds(timeout, self.request_timeout)
             ) from None
 
     def api_error(self, exc: ApiException) -> IngresslabError:
@@ -125,7 +125,7 @@ class ApiTransport:
             data = response.read()
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise translate_transport_error(
-                exc, context=self.context, host=self.host, timeout=_seconds(timeout)
+                exc, context=self.context, host=self.host, timeout=_seconds(timeout, self.request_timeout)
             ) from None
         text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data or "")
         if not 200 <= response.status < 300:
@@ -170,7 +170,7 @@ def _chunks(raw: Any) -> Iterator[bytes]:
         yield chunk
 
 
-def _seconds(timeout: float | tuple[float, float] | None) -> float | None:
+def _seconds(timeout: float | tuple[float, float] | None, default: float) -> float:
     if isinstance(timeout, tuple):
         return max(timeout)
-    return timeout
+    return default if timeout is None else timeout
