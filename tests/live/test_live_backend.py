@@ -10,7 +10,7 @@ from live_fakeapi import FakeApiServer
 from live_support import SECRETS, write_kubeconfig
 
 from ingresslab.backends.base import ALL_NAMESPACES, Backend
-from ingresslab.backends.live import FIELD_MANAGER, LiveBackend, WaitProgress, WaitTimeout
+from ingresslab.backends.live import FIELD_MANAGER, ContextInfo, LiveBackend, WaitProgress, WaitTimeout
 from ingresslab.errors import AlreadyExists, Conflict, Invalid, NotFound, Unauthorized
 
 
@@ -352,3 +352,33 @@ def test_exec_streams_output_and_reads_the_exit_code_from_the_error_channel(
 def test_exec_in_a_missing_pod_raises_not_found(backend: LiveBackend) -> None:
     with pytest.raises(NotFound, match='pods "ghost" not found'):
         backend.exec("ghost", ["true"])
+
+
+def test_deleting_a_namespace_on_a_remote_context_is_refused_unless_allowed(
+    api: FakeApiServer, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingresslab.safety import ALLOW_ENV_VAR, DestructiveActionRefused
+
+    monkeypatch.delenv(ALLOW_ENV_VAR, raising=False)
+    # The fake listens on loopback; describe the context as elsewhere so it counts as remote.
+    remote = LiveBackend("prod", kubeconfig=write_kubeconfig(tmp_path / "c", api.url, context="prod"))
+    remote.info = ContextInfo("prod", "c0", "https://10.0.0.1:6443")
+    api.put("", "namespaces", {"metadata": {"name": "application"}})
+    assert not remote.is_local
+    with pytest.raises(
+        DestructiveActionRefused, match="refusing to delete namespace application on context 'prod'"
+    ):
+        remote.delete("ns", "application")
+    assert ("", "namespaces", "", "application") in api.objects
+    remote.allow_destructive = True
+    remote.delete("ns", "application")
+    assert ("", "namespaces", "", "application") not in api.objects
+
+
+def test_deleting_a_namespace_on_a_local_cluster_just_happens(
+    backend: LiveBackend, api: FakeApiServer
+) -> None:
+    api.put("", "namespaces", {"metadata": {"name": "application"}})
+    assert backend.is_local
+    backend.delete("namespace", "application")
+    assert not api.objects

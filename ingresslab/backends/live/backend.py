@@ -33,6 +33,7 @@ from ingresslab.backends.live.kubeconfig import (
 )
 from ingresslab.backends.live.transport import ApiTransport, new_api_client
 from ingresslab.errors import IngresslabError, Invalid, NotFound
+from ingresslab.safety import guard_destructive, is_local_context
 
 __all__ = ["FIELD_MANAGER", "NO_KUBECONFIG", "LiveBackend"]
 
@@ -59,8 +60,10 @@ class LiveBackend:
         kubeconfig: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
         namespace: str | None = None,
         request_timeout: float = 30.0,
+        allow_destructive: bool = False,
         environ: Mapping[str, str] | None = None,
     ) -> None:
+        self.allow_destructive = allow_destructive
         if kubeconfig is None:
             files = find_kubeconfig_files(environ)
         elif isinstance(kubeconfig, (str, os.PathLike)):
@@ -94,6 +97,7 @@ class LiveBackend:
     ) -> LiveBackend:
         """A backend over an existing transport (tests, or a caller that built its own ApiClient)."""
         self = cls.__new__(cls)
+        self.allow_destructive = False
         self._setup(transport, info, namespace)
         return self
 
@@ -121,6 +125,17 @@ class LiveBackend:
 
     def current_namespace(self) -> str:
         return self._namespace
+
+    @property
+    def is_local(self) -> bool:
+        """Whether this context is a disposable local cluster (minikube, kind-*, a loopback server…)."""
+        return is_local_context(self.info.name, self.info.server)
+
+    def guard(self, action: str, *, allow: bool = False) -> None:
+        """Raise DestructiveActionRefused unless `action` may run here (local cluster or explicitly allowed)."""
+        guard_destructive(
+            action, self.info.name, allow=allow or self.allow_destructive, server=self.info.server
+        )
 
     def set_namespace(self, namespace: str) -> None:
         """Change the namespace this backend defaults to (the kubeconfig file itself is left untouched)."""
@@ -286,6 +301,8 @@ class LiveBackend:
     def delete(self, kind: str, name: str, namespace: str | None = None) -> Obj:
         resource = self._resolver.for_name(kind)
         ns = self._ns(resource, namespace)
+        if resource.kind == "Namespace" and not resource.group:
+            self.guard(f"delete namespace {name}")
         answer = self.transport.request("DELETE", resource.item_path(name, ns)) or {}
         if answer.get("kind") == "Status":
             # Some deletions answer with a Status; return the object's identity instead.
