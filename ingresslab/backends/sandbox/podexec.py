@@ -442,10 +442,36 @@ def _expand(text: str, env: dict[str, str], status: int) -> str:
     return "".join(out)
 
 
-def _tokens(line: str) -> list[str]:
-    lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|")
+def _segments(line: str) -> list[tuple[str, str]]:
+    """Split a line at unquoted `;`, `&`, `&&`, `||`, `|` (and drop a `#` comment): (command text, operator)."""
+    out: list[tuple[str, str]] = []
+    quote, start, i = "", 0, 0
+    while i < len(line):
+        ch = line[i]
+        if ch == "\\" and quote != "'":
+            i += 2
+            continue
+        if ch in "'\"" and quote in ("", ch):
+            quote = "" if quote else ch
+        elif not quote and ch == "#" and (i == 0 or line[i - 1].isspace()):
+            break
+        elif not quote and ch in ";&|":
+            op = line[i : i + 2] if line[i : i + 2] in ("&&", "||") else ch
+            out.append((line[start:i], op))
+            i += len(op)
+            start = i
+            continue
+        i += 1
+    if quote:
+        raise ValueError("unterminated quoted string")
+    out.append((line[start:i], ";"))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    lexer = shlex.shlex(text, posix=True)
     lexer.whitespace_split = True
-    lexer.commenters = "#"
+    lexer.commenters = ""
     return list(lexer)
 
 
@@ -471,40 +497,37 @@ def _shell(ctx: PodContext, argv: list[str], stdin: str) -> ExecResult:
 
 
 def run_script(ctx: PodContext, script: str) -> ExecResult:
-    """Lines and `;`, `&&`, `||`, `|` between simple commands; `exit`, `cd`, `export`, NAME=value."""
+    """Lines and `;`, `&&`, `||`, `|` between simple commands; `exit`, `cd`, `export`, NAME=value.
+
+    Each command is expanded just before it runs, so `$?` is the status of the command before it.
+    """
     out, err, status = [], [], 0
     for raw in script.splitlines():
         try:
-            tokens = _tokens(_expand(raw, ctx.env, status))
+            segments = _segments(raw)
         except ValueError as exc:
             err.append(f"sh: syntax error: {exc}\n")
             return ExecResult("".join(out), "".join(err), 2)
-        pending, op = [], ";"
-        pipeline: list[list[str]] = []
-        for token in [*tokens, ";"]:
-            if token not in (";", "&&", "||", "|", "&"):
-                pending.append(token)
-                continue
+        op = ";"
+        pipeline: list[str] = []
+        for text, token in segments:
+            pipeline.append(text)
             if token == "|":
-                pipeline.append(pending)
-                pending = []
                 continue
-            pipeline.append(pending)
-            pending = []
-            if (op == "&&" and status != 0) or (op == "||" and status == 0) or not any(pipeline):
-                pipeline, op = [], token
-                continue
-            data = ""
-            for i, words in enumerate(pipeline):
-                result = _simple(ctx, words, data)
-                if result is None:  # exit
-                    code = int(words[1]) if len(words) > 1 and words[1].isdigit() else status
-                    return ExecResult("".join(out), "".join(err), code)
-                err.append(result.stderr)
-                data = result.stdout
-                status = result.returncode
-                if i == len(pipeline) - 1:
-                    out.append(data)
+            skip = (op == "&&" and status != 0) or (op == "||" and status == 0)
+            if not skip and any(t.strip() for t in pipeline):
+                data = ""
+                for i, part in enumerate(pipeline):
+                    words = _words(_expand(part, ctx.env, status))
+                    result = _simple(ctx, words, data)
+                    if result is None:  # exit
+                        code = int(words[1]) if len(words) > 1 and words[1].isdigit() else status
+                        return ExecResult("".join(out), "".join(err), code)
+                    err.append(result.stderr)
+                    data = result.stdout
+                    status = result.returncode
+                    if i == len(pipeline) - 1:
+                        out.append(data)
             pipeline, op = [], token
     return ExecResult("".join(out), "".join(err), status)
 
