@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -22,14 +23,21 @@ LOG_LINE = re.compile(
     r"(?P<duration>\d+\.\d+)s$"
 )
 SEED_NAME = "dest-svc-v1.application.svc.cluster.local."
+# What CoreDNS prints besides queries: its start-up banner and the reload plugin's lines.
+OTHER_LINE = re.compile(
+    r"^(\.:53|CoreDNS-1\.11\.1|linux/amd64, go\S+, \w+|\[INFO\] Reloading( complete)?|"
+    r"\[INFO\] plugin/reload: Running configuration SHA512 = [0-9a-f]{128})$"
+)
 
 
 def parse(text: str) -> list[dict]:
+    """Query lines, each checked field by field; any line that is neither a query nor a known one fails."""
     out = []
     for line in text.splitlines():
         m = LOG_LINE.match(line)
-        assert m, f"not a CoreDNS log line: {line!r}"
-        out.append(m.groupdict())
+        assert m or OTHER_LINE.match(line), f"not a CoreDNS log line: {line!r}"
+        if m:
+            out.append(m.groupdict())
     return out
 
 
@@ -186,6 +194,25 @@ def test_removing_log_from_the_corefile_stops_query_lines_and_restoring_it_resum
     demo.patch("configmaps", "coredns", {"data": {"Corefile": original}}, "kube-system")
     demo.debug(pod, "busybox", ["nslookup", "dest-svc-v1"], "application")
     assert len(dns_log(demo)) == 6
+
+
+def test_coredns_log_starts_with_its_banner_and_logs_reloads(demo):
+    pod = app_pod(demo)["metadata"]["name"]
+    demo.debug(pod, "busybox", ["nslookup", "dest-svc-v1"], "application")
+    corefile = demo.get("configmaps", "coredns", "kube-system")["data"]["Corefile"]
+    lines = demo.logs(coredns_pod(demo), "kube-system").splitlines()
+    assert lines[:4] == coredns.startup_lines(corefile)
+    assert lines[1].endswith(hashlib.sha512(corefile.encode()).hexdigest())
+    demo.patch(
+        "configmaps",
+        "coredns",
+        {"data": {"Corefile": corefile.replace("cache 30", "cache 60")}},
+        "kube-system",
+    )
+    demo.debug(pod, "busybox", ["nslookup", "dest-svc-v1"], "application")
+    lines = demo.logs(coredns_pod(demo), "kube-system").splitlines()
+    assert lines[10] == "[INFO] Reloading" and lines[12] == "[INFO] Reloading complete"
+    assert len(parse("\n".join(lines))) == 12
 
 
 def test_corefile_parser_reads_plugins_of_the_root_block_only():

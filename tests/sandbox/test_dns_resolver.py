@@ -28,10 +28,15 @@ def demo(sandbox: SandboxBackend) -> SandboxBackend:
     return sandbox
 
 
-def queries(b: SandboxBackend) -> list[tuple[str, str]]:
+def query_lines(b: SandboxBackend) -> list[str]:
+    """The `log` plugin's query lines (the start-up banner has no quoted question)."""
     name = b.list("pods", "kube-system", label_selector="k8s-app=kube-dns")[0]["metadata"]["name"]
+    return [line for line in b.logs(name, "kube-system").splitlines() if '"' in line]
+
+
+def queries(b: SandboxBackend) -> list[tuple[str, str]]:
     out = []
-    for line in b.logs(name, "kube-system").splitlines():
+    for line in query_lines(b):
         qtype, _, qname = line.split('"')[1].split()[:3]
         out.append((qtype, qname))
     return out
@@ -129,8 +134,7 @@ def test_each_candidate_uses_a_fresh_source_port_shared_by_a_and_aaaa(demo):
     target = demo.list("pods", label_selector="app=hw-v1")[0]
     with demo.transaction() as cluster:
         getaddrinfo(cluster, target, "nothing-here")
-    name = demo.list("pods", "kube-system", label_selector="k8s-app=kube-dns")[0]["metadata"]["name"]
-    ports = [line.split()[1].rsplit(":", 1)[1] for line in demo.logs(name, "kube-system").splitlines()]
+    ports = [line.split()[1].rsplit(":", 1)[1] for line in query_lines(demo)]
     assert len(ports) == 8
     pairs = [ports[i : i + 2] for i in range(0, 8, 2)]
     assert all(a == b for a, b in pairs)

@@ -8,10 +8,11 @@ recursion available (`qr,rd,ra`), where cluster names are authoritative (`qr,aa,
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from ingresslab.backends.sandbox.dns import kubernetes
-from ingresslab.backends.sandbox.dns.corefile import CorefileView, read_corefile
+from ingresslab.backends.sandbox.dns.corefile import CorefileView, corefile_text, parse_corefile
 from ingresslab.backends.sandbox.dns.wire import (
     Reply,
     a_record,
@@ -23,10 +24,65 @@ from ingresslab.backends.sandbox.dns.wire import (
     reverse_name,
     soa_record,
 )
+from ingresslab.backends.sandbox.store import parse_time
 
-__all__ = ["Exchange", "answer", "format_log_line", "format_seconds", "handle", "upstream_reply"]
+__all__ = [
+    "VERSION_LINES",
+    "Exchange",
+    "answer",
+    "format_log_line",
+    "format_seconds",
+    "handle",
+    "note_configuration",
+    "startup_lines",
+    "upstream_reply",
+]
 
 _HOSTS_TTL = 3600  # the hosts plugin's default ttl
+VERSION_LINES = ("CoreDNS-1.11.1", "linux/amd64, go1.20.7, ae2bbc2")  # minikube's coredns image
+
+
+def _sha512(corefile: str) -> str:
+    return hashlib.sha512(corefile.encode()).hexdigest()
+
+
+def startup_lines(corefile: str) -> list[str]:
+    """What CoreDNS prints when it starts: its server blocks, the config hash (reload plugin), its version."""
+    return [
+        ".:53",
+        f"[INFO] plugin/reload: Running configuration SHA512 = {_sha512(corefile)}",
+        *VERSION_LINES,
+    ]
+
+
+def note_configuration(cluster, pod: dict, corefile: str, at: float) -> None:
+    """Write the start-up lines once per pod, and the reload plugin's lines when the Corefile changed.
+
+    The reload plugin notices a changed Corefile by its hash and logs the new one (with or without `log`).
+    """
+    meta = pod["metadata"]
+    container = pod["spec"]["containers"][0]["name"]
+    seen = cluster.state.extra.setdefault("corednsConfig", {})
+    key = f"{meta['namespace']}/{meta['name']}"
+    digest = _sha512(corefile)
+    if key not in seen:
+        if not cluster.logs.read(meta["namespace"], meta["name"], container):
+            started = at
+            stamp = pod.get("status", {}).get("startTime")
+            if stamp:
+                started = min(at, parse_time(stamp))
+            cluster.log(
+                meta["namespace"], meta["name"], container, "\n".join(startup_lines(corefile)), at=started
+            )
+    elif seen[key] != digest:
+        cluster.log(
+            meta["namespace"],
+            meta["name"],
+            container,
+            f"[INFO] Reloading\n[INFO] plugin/reload: Running configuration SHA512 = {digest}\n[INFO] Reloading complete",
+            at=at,
+        )
+    seen[key] = digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +174,9 @@ def handle(
 ) -> Exchange:
     """Answer one query at virtual time `at`; append the `log` line when the Corefile has `log`."""
     edns = edns_bufsize is not None
-    view = read_corefile(cluster)
+    text = corefile_text(cluster)
+    note_configuration(cluster, coredns_pod, text, at)
+    view = parse_corefile(text)
     name = fqdn(name)
     reply, forwarded = answer(cluster, view, qtype, name)
     rng = cluster.store.rng

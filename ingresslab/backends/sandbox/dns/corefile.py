@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
-__all__ = ["CorefileView", "parse_corefile", "read_corefile"]
+__all__ = ["CorefileView", "corefile_text", "parse_corefile", "read_corefile"]
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,13 @@ def _is_ip(text: str) -> bool:
     return True
 
 
-def read_corefile(cluster) -> CorefileView:
-    """The Corefile from the ConfigMap; a missing ConfigMap means CoreDNS could not have started."""
+def corefile_text(cluster) -> str:
+    """The Corefile in ConfigMap kube-system/coredns ("" when the ConfigMap is gone)."""
     cm = cluster.get("configmaps", "coredns", "kube-system")
-    if cm is None:
-        return CorefileView()
-    return parse_corefile((cm.get("data") or {}).get("Corefile", ""))
+    return ((cm or {}).get("data") or {}).get("Corefile", "")
+
+
+def read_corefile(cluster) -> CorefileView:
+    """The parsed Corefile; without one, CoreDNS could not have started and no plugin is on."""
+    text = corefile_text(cluster)
+    return parse_corefile(text) if text else CorefileView()
