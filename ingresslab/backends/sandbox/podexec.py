@@ -478,14 +478,17 @@ def _words(text: str) -> list[str]:
 def run_program(ctx: PodContext, argv: list[str], stdin: str = "") -> ExecResult:
     """One command inside the container, as the shell would run it (not-found → 127)."""
     name = argv[0].rpartition("/")[2]
-    if name not in ctx.profile.programs or (
-        name not in _PROGRAMS and name not in ("sh", "ash", "dash", "bash")
-    ):
+    if name not in ctx.profile.programs:
         where = "" if ctx.busybox else "1: "
         return ExecResult("", f"sh: {where}{argv[0]}: not found\n", 127)
     if name in ("sh", "ash", "dash", "bash"):
         return _shell(ctx, argv, stdin)
-    return _PROGRAMS[name](ctx, argv, stdin)
+    if name in _PROGRAMS:
+        return _PROGRAMS[name](ctx, argv, stdin)
+    other = pod_commands.get(name)  # a program the data plane provides (curl inside a pod, …)
+    if other is not None and other is not _exec_entry:
+        return other(ctx.backend, ctx.cluster, ctx.pod, ctx.container, argv)
+    return ExecResult("", f"sh: {argv[0]}: the image has it, but the sandbox does not emulate it\n", 127)
 
 
 def _shell(ctx: PodContext, argv: list[str], stdin: str) -> ExecResult:
