@@ -182,3 +182,25 @@ def test_env_carries_service_links_of_the_namespace(demo):
 def test_image_profiles(image, userland, libc):
     profile = image_profile(image)
     assert (profile.userland, profile.libc) == (userland, libc)
+
+
+def test_programs_the_image_ships_but_dns_does_not_implement_go_to_the_data_planes_registry(
+    demo, monkeypatch
+):
+    from ingresslab.backends.base import ExecResult
+    from ingresslab.backends.sandbox.backend import pod_commands
+
+    calls = []
+
+    def fake_curl(backend, cluster, pod, container, argv):
+        calls.append((pod["metadata"]["name"], container, argv))
+        return ExecResult("ok\n")
+
+    name = tool_pod(demo, "curlimages/curl:8.10.1")
+    unregistered = demo.exec(name, ["sh", "-c", "curl -s http://dest-svc-v1:7777/"])
+    assert unregistered.returncode == 127 and "does not emulate" in unregistered.stderr
+    monkeypatch.setitem(pod_commands, "curl", fake_curl)
+    result = demo.exec(name, ["sh", "-c", "curl -s http://dest-svc-v1:7777/"])
+    assert result.stdout == "ok\n" and calls == [(name, "main", ["curl", "-s", "http://dest-svc-v1:7777/"])]
+    busybox = tool_pod(demo, "busybox", "bb")
+    assert demo.exec(busybox, ["sh", "-c", "curl x"]).stderr == "sh: curl: not found\n"
