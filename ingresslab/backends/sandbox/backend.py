@@ -341,6 +341,7 @@ class SandboxBackend:
     def _container(pod: dict, container: str | None) -> str:
         names = [c["name"] for c in pod["spec"].get("containers") or []]
         inits = [c["name"] for c in pod["spec"].get("initContainers") or []]
+        inits += [c["name"] for c in pod["spec"].get("ephemeralContainers") or []]
         if container is None:
             default = (pod["metadata"].get("annotations") or {}).get(
                 "kubectl.kubernetes.io/default-container"
@@ -378,7 +379,13 @@ class SandboxBackend:
             return "".join(f"{ln}\n" for ln in out)
 
     def exec(
-        self, pod: str, command: Sequence[str], namespace: str | None = None, *, container: str | None = None
+        self,
+        pod: str,
+        command: Sequence[str],
+        namespace: str | None = None,
+        *,
+        container: str | None = None,
+        stdin: str | None = None,
     ) -> ExecResult:
         with self.transaction() as cluster:
             found = self._pod(cluster, pod, namespace)
@@ -392,6 +399,8 @@ class SandboxBackend:
                     f'process: exec: "{command[0] if command else ""}": executable file not found in $PATH: unknown\n',
                     126,
                 )
+            if stdin is not None:
+                return program(self, cluster, found, name, list(command), stdin=stdin)
             return program(self, cluster, found, name, list(command))
 
     def debug(
@@ -402,13 +411,14 @@ class SandboxBackend:
         namespace: str | None = None,
         *,
         name: str | None = None,
+        stdin: str = "",
     ) -> tuple[ExecResult, str]:
         """`kubectl debug POD --image=IMAGE -- CMD`: an ephemeral container; returns its output and its name."""
         from ingresslab.backends.sandbox.podexec import run_debug
 
         with self.transaction() as cluster:
             found = self._pod(cluster, pod, namespace)
-            return run_debug(self, cluster, found, image, list(command), name)
+            return run_debug(self, cluster, found, image, list(command), name, stdin)
 
     def tools(self, lab: Any) -> dict[str, Any]:
         """minikube, istioctl and curl as the Lab's shell sees them."""

@@ -563,12 +563,12 @@ def _context(backend, cluster, pod: dict, container: str) -> PodContext:
     )
 
 
-def _exec_entry(backend, cluster, pod: dict, container: str, argv: list[str]) -> ExecResult:
+def _exec_entry(backend, cluster, pod: dict, container: str, argv: list[str], stdin: str = "") -> ExecResult:
     ctx = _context(backend, cluster, pod, container)
     name = argv[0].rpartition("/")[2]
     if name not in ctx.profile.programs:
         return exec_not_found(argv[0])
-    return run_program(ctx, argv)
+    return run_program(ctx, argv, stdin)
 
 
 for _name in sorted(_BUSYBOX_APPLETS | _COREUTILS):
