@@ -1,0 +1,177 @@
+"""Parsing and writing lines: `parse_line`, `parse_lines`, `detect_format`, `format_line`, `record_to_dict`.
+
+Streaming: `parse_lines` holds one line (plus a CRI partial line being joined) at a time, so a file of any
+size parses in constant memory. With `format="auto"` it tries the format of the previous record first,
+then only the formats whose lines can start with the line's first character.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from datetime import datetime
+from typing import Any, TextIO
+
+from ingresslab.logs.envelope import Envelope, format_envelope, split_envelope
+from ingresslab.logs.registry import LogFormat, candidates, get_format
+from ingresslab.logs.report import ParseReport
+
+__all__ = ["detect_format", "format_line", "parse_line", "parse_lines", "record_to_dict"]
+
+_ENVELOPE_STARTS = frozenset("0123456789[nADFJMNOS")
+_SKIP_FIELDS = frozenset({"envelope", "raw"})
+
+
+def _strip_newline(line: str) -> str:
+    if line.endswith("\n"):
+        line = line[:-1]
+        if line.endswith("\r"):
+            line = line[:-1]
+    return line
+
+
+def _parse_body(body: str, formats: tuple[LogFormat, ...] | None) -> Any:
+    for fmt in formats if formats is not None else candidates(body[:1]):
+        record = fmt.parse(body)
+        if record is not None:
+            return record
+    return None
+
+
+def parse_line(line: str, format: str = "auto") -> Any:
+    """Parse one line (prefixes allowed) into a record, or None when it is not an access line.
+
+    `format` is `auto` or a registered name (see `FORMATS`); an unknown name raises `UnknownLogFormat`.
+    """
+    formats = None if format == "auto" else (get_format(format),)
+    line = _strip_newline(line)
+    envelope, body = split_envelope(line)
+    record = _parse_body(body, formats)
+    if record is not None:
+        record.raw = line
+        record.envelope = envelope
+    return record
+
+
+def parse_lines(
+    lines: Iterable[str] | TextIO, format: str = "auto", report: ParseReport | None = None
+) -> Iterator[Any]:
+    """Yield a record for every access line of `lines` (any iterable of str, or an open text file).
+
+    Other lines are counted in `report` (when given) and skipped. CRI partial lines (tag `P`) are joined
+    with the lines that complete them before parsing.
+    """
+    fixed = None if format == "auto" else (get_format(format),)
+    if report is None:
+        report = ParseReport()
+    counts = report.records
+    last: LogFormat | None = None
+    pending: dict[str | None, tuple[str, str]] = {}  # CRI stream -> (raw so far, body so far)
+    for line in lines:
+        report.lines += 1
+        if line.endswith("\n"):
+            line = _strip_newline(line)
+        envelope: Envelope | None = None
+        body = line
+        if line[:1] in _ENVELOPE_STARTS:
+            envelope, body = split_envelope(line)
+            if envelope is not None and "cri" in envelope.sources:
+                if envelope.partial:
+                    raw_so_far, body_so_far = pending.get(envelope.stream, ("", ""))
+                    pending[envelope.stream] = (raw_so_far + line + "\n", body_so_far + body)
+                    continue
+                if envelope.stream in pending:
+                    raw_so_far, body_so_far = pending.pop(envelope.stream)
+                    line, body = raw_so_far + line, body_so_far + body
+                    report.joined_partials += 1
+        record = None
+        if fixed is not None:
+            record = fixed[0].parse(body)
+        else:
+            if last is not None:
+                record = last.parse(body)
+            if record is None:
+                for fmt in candidates(body[:1]):
+                    if fmt is not last:
+                        record = fmt.parse(body)
+                        if record is not None:
+                            last = fmt
+                            break
+        if record is None:
+            report.skip(line, body)
+            continue
+        record.raw = line
+        if envelope is not None:
+            record.envelope = envelope
+        name = record.format
+        counts[name] = counts.get(name, 0) + 1
+        yield record
+    for raw_so_far, body in pending.values():  # a stream that ended mid-line
+        report.skip(raw_so_far.rstrip("\n"), body)
+
+
+def detect_format(sample: str | Iterable[str], max_lines: int = 1000) -> str | None:
+    """The format name of a line, or of the first recognisable line among the first `max_lines`."""
+    lines = [sample] if isinstance(sample, str) else sample
+    for count, line in enumerate(lines):
+        if count >= max_lines:
+            break
+        _, body = split_envelope(_strip_newline(line))
+        for fmt in candidates(body[:1]):
+            if fmt.detect(body):
+                return fmt.name
+    return None
+
+
+def format_line(record: Any, *, with_envelope: bool = False) -> str:
+    """Write `record` as a log line of its `format` (the inverse of `parse_line`), without a newline.
+
+    With `with_envelope=True` the record's prefixes (kubectl, CRI, ...) are written back too.
+    """
+    name = getattr(record, "format", None)
+    if not isinstance(name, str):
+        raise TypeError(
+            f"format_line needs a log record (NginxAccess, EnvoyAccess, ...), got {type(record).__name__}"
+        )
+    fmt = get_format(name)
+    if not isinstance(record, fmt.record_type):
+        raise TypeError(
+            f"a {name} line is written from a {fmt.record_type.__name__}, not {type(record).__name__}"
+        )
+    line = fmt.format(record)
+    if with_envelope and record.envelope is not None:
+        line = format_envelope(record.envelope, line)
+    return line
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def record_to_dict(record: Any, *, envelope: bool = True) -> dict[str, Any]:
+    """A JSON-ready dict of a record: its fields (datetimes as ISO 8601), `format`, and `envelope` if any.
+
+    `class_` is written as `class`; `layout` only appears for older layouts.
+    """
+    out: dict[str, Any] = {}
+    for f in fields(record):
+        name = f.name
+        if name in _SKIP_FIELDS:
+            continue
+        value = getattr(record, name)
+        if name == "layout" and value is None:
+            continue
+        out["class" if name == "class_" else name] = _jsonable(value)
+    env = record.envelope
+    if envelope and env is not None:
+        out["envelope"] = {
+            f.name: _jsonable(getattr(env, f.name))
+            for f in fields(env)
+            if getattr(env, f.name) not in (None, False, "", ())
+        }
+        out["envelope"]["sources"] = list(env.sources)
+    return out
