@@ -11,6 +11,7 @@ from decimal import Decimal
 
 __all__ = [
     "MONTHS",
+    "TIME_LOCAL_CACHE",
     "format_go_duration",
     "format_nginx_time",
     "format_positional",
@@ -60,7 +61,7 @@ def nginx_unescape(value: str) -> str:
 
 # --- nginx $time_local -------------------------------------------------------------------------------------
 _TZ_CACHE: dict[str, timezone] = {}
-_TIME_LOCAL_CACHE: dict[str, datetime] = {}
+TIME_LOCAL_CACHE: dict[str, datetime] = {}
 
 
 def _offset(text: str) -> timezone:
@@ -77,10 +78,10 @@ def _offset(text: str) -> timezone:
 
 def parse_nginx_time(text: str) -> datetime:
     """`15/Sep/2024:08:52:37 +0000` -> an aware datetime. Cached: many lines share a second."""
-    value = _TIME_LOCAL_CACHE.get(text)
+    value = TIME_LOCAL_CACHE.get(text)
     if value is None:
-        if len(_TIME_LOCAL_CACHE) > 4096:
-            _TIME_LOCAL_CACHE.clear()
+        if len(TIME_LOCAL_CACHE) > 4096:
+            TIME_LOCAL_CACHE.clear()
         value = datetime(
             int(text[7:11]),
             _MONTH_NUMBER[text[3:6]],
@@ -90,7 +91,7 @@ def parse_nginx_time(text: str) -> datetime:
             int(text[18:20]),
             tzinfo=_offset(text[21:]),
         )
-        _TIME_LOCAL_CACHE[text] = value
+        TIME_LOCAL_CACHE[text] = value
     return value
 
 
@@ -119,7 +120,7 @@ def parse_start_time(text: str) -> datetime:
     """Envoy's default `%START_TIME%`, `2024-09-15T12:35:56.471Z`, -> an aware UTC datetime."""
     if text.endswith("Z"):
         # fromisoformat only learned `Z` in Python 3.11; strip it and attach UTC ourselves.
-        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+        return datetime.fromisoformat(text[:-1] + "+00:00")
     return parse_rfc3339(text)
 
 

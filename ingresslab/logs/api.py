@@ -73,7 +73,11 @@ def parse_lines(
             line = _strip_newline(line)
         envelope: Envelope | None = None
         body = line
-        if line[:1] in _ENVELOPE_STARTS:
+        first = line[:1]
+        # Cheap look before calling split_envelope: IPv4 addresses and `[2024-...` Envoy times are not prefixes.
+        if first in _ENVELOPE_STARTS and (
+            line[4:5] == "-" if first.isdigit() else (line[1:2].islower() if first == "[" else True)
+        ):
             envelope, body = split_envelope(line)
             if envelope is not None and "cri" in envelope.sources:
                 if envelope.partial:

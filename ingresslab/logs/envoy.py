@@ -123,12 +123,6 @@ def _flags(value: str) -> list[str]:
     return [] if value == "-" else value.split(",")
 
 
-def _cluster(value: str) -> str | None:
-    if value == "-":
-        return None
-    return value[:-1] if value.endswith(";") else value  # Istio 1.23+ non-RAW cluster operator adds `;`
-
-
 def _start(value: str) -> datetime | None:
     try:
         return parse_start_time(value)
@@ -148,46 +142,48 @@ def parse_istio(body: str) -> EnvoyAccess | None:
             break
     else:
         return None
-    g = match.groups()
+    # One pass turns every `-` into None; the fields are then picked by position (this runs per line).
+    g = [None if v == "-" else v for v in match.groups()]
     when = _start(g[0])
     if when is None:
         return None
     details = ctd = policy = None
     if layout is None:
-        details, ctd, utfr = _s(g[6]), _s(g[7]), g[8]
+        details, ctd, utfr = g[6], g[7], g[8]
         rest = 9
     elif layout == "1.8":
         utfr = g[6]
         rest = 7
     else:
-        policy, utfr = _s(g[6]), g[7]
+        policy, utfr = g[6], g[7]
         rest = 8
     br, bs, dur, ust, xff, ua, rid, auth, uh, cl, ula, dla, dra, sni, route = g[rest:]
+    flags = g[5]
     return EnvoyAccess(
         when,
-        _s(g[1]),
-        _s(g[2]),
-        _s(g[3]),
+        g[1],
+        g[2],
+        g[3],
         int(g[4]),
-        _flags(g[5]),
+        [] if flags is None else flags.split(","),
         details,
         ctd,
-        _s(utfr),
-        _i(br) or 0,
-        _i(bs) or 0,
-        _i(dur),
-        _i(ust),
-        _s(xff),
-        _s(ua),
-        _s(rid),
-        _s(auth),
-        _s(uh),
-        _cluster(cl),
-        _s(ula),
-        _s(dla),
-        _s(dra),
-        _s(sni),
-        _s(route),
+        utfr,
+        0 if br is None else int(br),
+        0 if bs is None else int(bs),
+        None if dur is None else int(dur),
+        int(ust) if ust is not None and ust.isdigit() else None,
+        xff,
+        ua,
+        rid,
+        auth,
+        uh,
+        cl[:-1] if cl is not None and cl[-1] == ";" else cl,  # Istio 1.23+ non-RAW operator adds `;`
+        ula,
+        dla,
+        dra,
+        sni,
+        route,
         policy,
         layout,
         "istio",

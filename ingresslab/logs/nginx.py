@@ -15,7 +15,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ingresslab.logs._text import format_nginx_time, nginx_escape, nginx_unescape, parse_nginx_time
+from ingresslab.logs._text import (
+    TIME_LOCAL_CACHE,
+    format_nginx_time,
+    nginx_escape,
+    nginx_unescape,
+    parse_nginx_time,
+)
 from ingresslab.logs.envelope import Envelope
 
 __all__ = ["NginxAccess", "detect_nginx", "format_nginx", "parse_nginx", "split_request"]
@@ -89,12 +95,6 @@ def split_request(request: str) -> tuple[str | None, str | None, str | None]:
     return method, rest, None
 
 
-def _text(value: str) -> str | None:
-    if value == "-":
-        return None
-    return nginx_unescape(value) if "\\" in value else value
-
-
 def _int_or_none(value: str) -> int | None:
     return None if value == "-" else int(value)
 
@@ -118,62 +118,100 @@ def _split_list(value: str, convert) -> tuple[list, list[int]]:
     return entries, sizes
 
 
-def _bracket(value: str) -> str | None:
-    if value == "-":
-        return None
-    return nginx_unescape(value) if "\\" in value else value
-
-
 def parse_nginx(body: str) -> NginxAccess | None:
     """Parse one ingress-nginx access line (prefixes already stripped); None when it is not one."""
+    # Written for speed (it runs once per line): inline `-` checks, one escape test for the whole line and
+    # a single-upstream shortcut. (A split-based fast path measured no faster than this one regex.)
     match = _UPSTREAMINFO.match(body)
     if match is not None:
-        (ra, ru, tl, req, st, bbs, ref, ua, rl, rt, pun, paun, uad, url, urt, ust, rid) = match.groups()
-        real_ip = None
-        layout = None
-    else:
+        ra, ru, tl, req, st, bbs, ref, ua, rl, rt, pun, paun, uad, url, urt, ust, rid = match.groups()
+        real_ip = layout = None
+        if ru[0] == "[" and "] - " in ru:  # a 0.25 line: `- [$the_real_ip] - $remote_user`
+            match = None
+    if match is None:
         match = _LEGACY.match(body)
         if match is None:
             return None
-        (ra, real_ip, ru, tl, req, st, bbs, ref, ua, rl, rt, pun, paun, uad, url, urt, ust, rid) = (
+        ra, real_ip, ru, tl, req, st, bbs, ref, ua, rl, rt, pun, paun, uad, url, urt, ust, rid = (
             match.groups()
         )
-        real_ip = _str_or_none(real_ip)
+        real_ip = None if real_ip == "-" else real_ip
         paun = "" if paun is None else paun
         rid = "-" if rid is None else rid
         layout = "0.25"
     try:
+        return _build(
+            body,
+            ra,
+            real_ip,
+            ru,
+            tl,
+            req,
+            st,
+            bbs,
+            ref,
+            ua,
+            rl,
+            rt,
+            pun,
+            paun,
+            uad,
+            url,
+            urt,
+            ust,
+            rid,
+            layout,
+        )
+    except (ValueError, KeyError, IndexError):
+        return None  # a field that looked right but is not a number or a time
+
+
+def _build(
+    body, ra, real_ip, ru, tl, req, st, bbs, ref, ua, rl, rt, pun, paun, uad, url, urt, ust, rid, layout
+):
+    when = TIME_LOCAL_CACHE.get(tl)
+    if when is None:
         when = parse_nginx_time(tl)
-    except (KeyError, ValueError):
-        return None
-    if "\\" in req:
-        req = nginx_unescape(req)
-    method, path, protocol = split_request(req)
-    request_raw = req if method is None and req != "-" else None
-    addrs, groups = _split_list(uad, _str_or_none)
-    lengths, _ = _split_list(url, _int_or_none)
-    times, _ = _split_list(urt, _float_or_none)
-    statuses, _ = _split_list(ust, _int_or_none)
+    if "\\" in body:
+        ru, req, ref, ua, pun, paun, rid = (nginx_unescape(v) for v in (ru, req, ref, ua, pun, paun, rid))
+    parts = req.split(" ")
+    if len(parts) == 3 and parts[2][:5] == "HTTP/" and parts[0].isupper() and parts[0].isascii():
+        method, path, protocol = parts
+        request_raw = None
+    else:
+        method, path, protocol = split_request(req)
+        request_raw = req if method is None and req != "-" else None
+    if " " in uad or "," in uad or " " in url or " " in urt or " " in ust:
+        addrs, groups = _split_list(uad, _str_or_none)
+        lengths = _split_list(url, _int_or_none)[0]
+        times = _split_list(urt, _float_or_none)[0]
+        statuses = _split_list(ust, _int_or_none)[0]
+    else:
+        groups = []
+        addrs = [] if uad == "-" else [uad]
+        lengths = [] if url == "-" else [int(url)]
+        times = [] if urt == "-" else [float(urt)]
+        statuses = [] if ust == "-" else [int(ust)]
     return NginxAccess(
         ra,
-        _text(ru),
+        None if ru == "-" else ru,
         when,
         method,
         path,
         protocol,
         int(st),
         int(bbs),
-        _text(ref),
-        _text(ua),
+        None if ref == "-" else ref,
+        None if ua == "-" else ua,
         int(rl),
         None if rt == "-" else float(rt),
-        _bracket(pun),
-        _bracket(paun),
+        None if pun == "-" else pun,
+        None if paun == "-" else paun,
         addrs,
         lengths,
         times,
         statuses,
-        _text(rid),
+        None if rid == "-" else rid,
         real_ip,
         request_raw,
         groups,
