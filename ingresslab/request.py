@@ -1,0 +1,149 @@
+"""`lab.request()`: send one HTTP request through a chosen entry point and keep what is needed to find it again.
+
+The request goes out through the lab's `curl` (the real one on a live cluster, the emulation in the sandbox) with
+its own `X-Request-ID`, the way an engineer tags a request they want to find in the logs; the time window it was
+sent in is kept too, for proxies that replace the id.
+"""
+
+from __future__ import annotations
+
+import html
+import shlex
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from ingresslab.errors import IngresslabError, NotFound
+
+__all__ = ["Response", "entry_url", "send_request"]
+
+Via = Literal["nginx", "istio", "nodeport"]
+
+
+@dataclass(slots=True)
+class Response:
+    via: str
+    url: str
+    host: str
+    path: str
+    request_id: str
+    sent_at: datetime
+    received_at: datetime
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+    error: str | None = None
+    command: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and self.status < 400
+
+    def __repr__(self) -> str:
+        head = f"{self.status}" if self.status is not None else f"failed: {self.error}"
+        return f"<Response {head} via {self.via} {self.host}{self.path} id={self.request_id}>"
+
+    def _repr_html_(self) -> str:
+        body = html.escape(self.body.rstrip("\n"))
+        status = self.status if self.status is not None else html.escape(self.error or "no response")
+        return (
+            f"<div><code>{html.escape(self.command)}</code><br><b>{status}</b> via {html.escape(self.via)} "
+            f"— request id <code>{html.escape(self.request_id)}</code><pre>{body}</pre></div>"
+        )
+
+
+def _node_ip(lab: Any) -> str:
+    nodes = lab.backend.list("nodes")
+    for node in nodes:
+        for address in node.get("status", {}).get("addresses") or []:
+            if address.get("type") == "InternalIP":
+                return address["address"]
+    raise IngresslabError("the cluster has no node with an InternalIP")
+
+
+def entry_url(
+    lab: Any, via: Via, host: str, path: str, *, service: str | None = None, namespace: str = "application"
+) -> tuple[str, list[str]]:
+    """The URL and extra curl arguments that reach the chosen entry point."""
+    node = _node_ip(lab)
+    if via == "nginx":
+        # the controller binds hostPort 80 on the node: pin the name to the node, as the tutorial does
+        return f"http://{host}{path}", ["--resolve", f"{host}:80:{node}"]
+    if via == "istio":
+        try:
+            svc = lab.backend.get("services", "istio-ingressgateway", "istio-system")
+        except NotFound:
+            raise IngresslabError(
+                "Istio's ingress gateway is not installed: run `istioctl install --set profile=demo -y`"
+            ) from None
+        port = next(
+            (p.get("nodePort") for p in svc["spec"].get("ports") or [] if p.get("name") == "http2"), None
+        )
+        if port is None:
+            raise IngresslabError("the istio-ingressgateway Service has no http2 NodePort")
+        return f"http://{node}:{port}{path}", ["-H", f"Host: {host}"]
+    if via == "nodeport":
+        if not service:
+            raise IngresslabError('via="nodeport" needs service="NAME" (e.g. service="dest-svc-v1")')
+        svc = lab.backend.get("services", service, namespace)
+        port = next((p.get("nodePort") for p in svc["spec"].get("ports") or [] if p.get("nodePort")), None)
+        if port is None:
+            raise IngresslabError(
+                f"Service {namespace}/{service} has no NodePort (type {svc['spec'].get('type')})"
+            )
+        return f"http://{node}:{port}{path}", ["-H", f"Host: {host}"]
+    raise IngresslabError(f'via must be "nginx", "istio" or "nodeport", not {via!r}')
+
+
+def _now(lab: Any) -> datetime:
+    now = getattr(lab.backend, "now", None)
+    return now() if callable(now) else datetime.now(timezone.utc)
+
+
+def _new_id(lab: Any) -> str:
+    make = getattr(lab.backend, "new_request_id", None)
+    return make() if callable(make) else uuid.uuid4().hex
+
+
+def _parse_head(text: str) -> tuple[int | None, dict[str, str], str]:
+    head, sep, body = text.replace("\r\n", "\n").partition("\n\n")
+    if not sep:
+        return None, {}, text
+    lines = head.split("\n")
+    parts = lines[0].split(" ", 2)
+    status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, body
+
+
+def send_request(
+    lab: Any,
+    *,
+    host: str = "yuya.example.com",
+    path: str = "/v1",
+    via: Via = "nginx",
+    service: str | None = None,
+    namespace: str = "application",
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    request_id: str | None = None,
+) -> Response:
+    request_id = request_id or _new_id(lab)
+    url, extra = entry_url(lab, via, host, path, service=service, namespace=namespace)
+    argv = ["curl", "-s", "-S", "-i", "-X", method, *extra, "-H", f"X-Request-ID: {request_id}"]
+    for name, value in (headers or {}).items():
+        argv += ["-H", f"{name}: {value}"]
+    argv.append(url)
+    sent = _now(lab)
+    result = lab.curl(argv)
+    received = _now(lab)
+    response = Response(via, url, host, path, request_id, sent, received, command=shlex.join(argv))
+    if result.returncode != 0:
+        response.error = result.stderr.strip() or f"curl exited with {result.returncode}"
+        return response
+    response.status, response.headers, response.body = _parse_head(result.stdout)
+    return response
