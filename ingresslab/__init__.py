@@ -10,11 +10,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
-__all__ = ["Lab", "__version__", "connect"]
+__all__ = ["Lab", "__version__", "connect", "load_ipython_extension"]
 
 if TYPE_CHECKING:
     from ingresslab.connect import connect
     from ingresslab.lab import Lab
+
+
+def load_ipython_extension(ipython) -> None:
+    """`%load_ext ingresslab`: the %kubectl, %istioctl, %minikube, %curl and %%lab magics."""
+    from ingresslab.magics import load_ipython_extension as load
+
+    load(ipython)
 
 
 def __getattr__(name: str):

@@ -33,7 +33,7 @@ def connect(
         probe = probe_context(context, timeout=timeout)
         if probe.reachable:
             live = LiveBackend(context=probe.context, allow_destructive=allow_destructive)
-            return Lab(live, cwd=cwd, why=f"live: context {probe.context} answered ({probe.server})")
+            return _current(Lab(live, cwd=cwd, why=f"live: context {probe.context} answered ({probe.server})"))
         if backend == "live":
             from ingresslab.errors import IngresslabError
 
@@ -44,4 +44,12 @@ def connect(
     from ingresslab.backends.sandbox import SandboxBackend
 
     sandbox = SandboxBackend(state, seed=seed)
-    return Lab(sandbox, cwd=cwd, why=why or "sandbox chosen explicitly")
+    return _current(Lab(sandbox, cwd=cwd, why=why or "sandbox chosen explicitly"))
+
+
+def _current(lab: Lab) -> Lab:
+    """The newest lab is the one the notebook magics (%kubectl, %%lab) talk to."""
+    from ingresslab.magics import set_current_lab
+
+    set_current_lab(lab)
+    return lab

@@ -10,6 +10,7 @@ import os
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ingresslab.backends.base import Backend
 from ingresslab.commands.kubectl import Kubectl
@@ -72,6 +73,44 @@ class Lab:
 
     def curl(self, args: str | Sequence[str]) -> CommandResult:
         return self._tool("curl", args)
+
+    # -- requests and traces ----------------------------------------------------------------------
+    def request(
+        self,
+        host: str = "yuya.example.com",
+        path: str = "/v1",
+        via: str = "nginx",
+        **options: Any,
+    ):
+        """Send one request through `via` ("nginx", "istio" or "nodeport", the latter with `service=`);
+        returns a Response that remembers its request id and time window."""
+        from ingresslab.request import send_request
+
+        return send_request(self, host=host, path=path, via=via, **options)  # type: ignore[arg-type]
+
+    def logs(self, *, tail: int | None = 2000):
+        """Every ingress-path component's log (controller, gateway, sidecars, apps, CoreDNS) as LogSources."""
+        from ingresslab.trace import collect
+
+        return collect(self.backend, tail=tail)
+
+    def trace(self, request: Any, *, tail: int | None = 2000):
+        """Rebuild a request's hops from the components' logs. `request` is a Response or a request id."""
+        from ingresslab.logs import ParseReport
+        from ingresslab.trace import RequestHint, Topology, correlate, parse_sources
+
+        hint = RequestHint()
+        request_id = request
+        if hasattr(request, "request_id"):
+            hint = RequestHint(
+                path=request.path, host=request.host, after=request.sent_at, before=request.received_at
+            )
+            request_id = request.request_id
+        report = ParseReport()
+        lines = list(parse_sources(self.logs(tail=tail), report))
+        return correlate(
+            str(request_id), lines, Topology.from_backend(self.backend), hint=hint, client="client (curl)"
+        )
 
     def reset(self) -> None:
         """Start the sandbox over from a fresh minikube (live clusters are never reset)."""

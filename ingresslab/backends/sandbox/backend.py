@@ -138,6 +138,11 @@ class SandboxBackend:
         if high > 0:
             cluster.store.advance(round(cluster.store.rng.uniform(low, high), 3))
 
+    def new_request_id(self) -> str:
+        """A request id from the seeded generator, so a replayed lesson shows the same ids."""
+        with self.transaction(tick=False) as cluster:
+            return cluster.store.rng.hex(16)
+
     def reset(self) -> None:
         """Start over from a freshly booted cluster (same seed)."""
         if self.file is not None:
