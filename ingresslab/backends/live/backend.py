@@ -131,6 +131,12 @@ class LiveBackend:
         """Whether this context is a disposable local cluster (minikube, kind-*, a loopback server…)."""
         return is_local_context(self.info.name, self.info.server)
 
+    def tools(self, lab: Any) -> dict[str, Any]:
+        """The real kubectl/minikube/istioctl/curl for the Lab's shell (with fallbacks and the guard)."""
+        from ingresslab.backends.live.clis import live_tools
+
+        return live_tools(self, lab)
+
     def guard(self, action: str, *, allow: bool = False) -> None:
         """Raise DestructiveActionRefused unless `action` may run here (local cluster or explicitly allowed)."""
         guard_destructive(
