@@ -84,7 +84,7 @@ class EnvoyAccess:
 _HEAD_FAST = r'^\[([^\]]+)\] "(\S+) ([^"]*) (\S+)" (\d+) (\S+) '
 _HEAD_SLOW = r'^\[([^\]]+)\] "(\S+) (.*?) (\S+)" (\d+) (\S+) '
 _MIDDLE = {
-    None: r'(\S+) (\S+) "([^"]*)" ',
+    None: r'([^"\s]\S*) ([^"\s]\S*) "([^"]*)" ',  # details never start with a quote; 1.7's fields do
     "1.8": r'"([^"]*)" ',
     "1.7": r'"([^"]*)" "([^"]*)" ',
     "envoy": "",

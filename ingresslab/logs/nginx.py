@@ -67,7 +67,7 @@ class NginxAccess:
 
 
 _Q = r'"([^"]*)"'  # nginx escapes quotes, so a quoted field is simply everything up to the next quote
-_LIST = r"(-|[^ ,]+(?:(?:, | : )[^ ,]+)*)"  # one upstream_* variable: entries joined by ", " or " : "
+_LIST = r"([^ ,]+(?:(?:, | : )[^ ,]+)*)"  # one upstream_* variable: entries joined by ", " or " : "
 _TAIL = (
     rf' \[([^\]]*)\] "((?:[^"]*))" (\d+) (\d+) {_Q} {_Q} (\d+) (\d+(?:\.\d+)?|-) \[([^\]]*)\]'
     rf" \[([^\]]*)\] {_LIST} {_LIST} {_LIST} {_LIST} (.*)$"
@@ -193,7 +193,7 @@ def _build(
         times = [] if urt == "-" else [float(urt)]
         statuses = [] if ust == "-" else [int(ust)]
     return NginxAccess(
-        ra,
+        None if ra == "-" else ra,
         None if ru == "-" else ru,
         when,
         method,
