@@ -1,0 +1,185 @@
+"""Start JupyterLab on the tutorial: choose the default backend, lay out a working folder, run the server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "BACKENDS",
+    "BACKEND_ENV",
+    "START_NOTEBOOK",
+    "LaunchError",
+    "Workspace",
+    "default_backend",
+    "default_workdir",
+    "lab_command",
+    "lab_environment",
+    "prepare_workspace",
+    "run_lab",
+]
+
+BACKENDS = ("sandbox", "live", "auto")
+BACKEND_ENV = "INGRESSLAB_BACKEND"
+START_NOTEBOOK = "00-start-here.ipynb"
+# The manifests the notebooks apply by relative path; copied as real files so the folder stands alone.
+MANIFESTS_DIR = "istio-deepdive"
+# How long JupyterLab gets to stop its kernels after Ctrl-C before it is killed.
+SHUTDOWN_SECONDS = 20.0
+
+
+class LaunchError(Exception):
+    """JupyterLab cannot be started; the message says what to fix."""
+
+
+def default_backend(requested: str = "auto") -> str:
+    """The backend to use when a notebook asks for `requested`.
+
+    An explicit "sandbox" or "live" wins; "auto" defers to $INGRESSLAB_BACKEND (set by Binder's start script
+    and by `ingresslab lab`), and stays "auto" when that is unset or empty.
+    """
+    if requested not in BACKENDS:
+        raise ValueError(f'backend must be "sandbox", "live" or "auto", not {requested!r}')
+    if requested != "auto":
+        return requested
+    chosen = os.environ.get(BACKEND_ENV, "").strip().lower()
+    if not chosen:
+        return "auto"
+    if chosen not in BACKENDS:
+        raise ValueError(
+            f"{BACKEND_ENV}={os.environ[BACKEND_ENV]!r} is not a backend; set it to sandbox, live or auto"
+        )
+    return chosen
+
+
+def default_workdir() -> Path:
+    """Where an installed package copies the notebooks for the learner to edit."""
+    return Path.home() / "ingresslab-notebooks"
+
+
+@dataclass
+class Workspace:
+    """The folder JupyterLab serves, and what was copied into it (or kept because the learner has a copy)."""
+
+    path: Path
+    from_checkout: bool
+    copied: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def _package_notebooks() -> Path:
+    from ingresslab.runner import notebooks_dir
+
+    return notebooks_dir()
+
+
+def _tutorial_files(source: Path) -> list[Path]:
+    """The notebooks and the manifests folder, relative to `source`, in a stable order."""
+    files = sorted(p.relative_to(source) for p in source.glob("*.ipynb"))
+    manifests = source / MANIFESTS_DIR
+    if manifests.is_dir():
+        files += sorted(p.relative_to(source) for p in manifests.rglob("*") if p.is_file())
+    return files
+
+
+def prepare_workspace(directory: Path | None = None, source: Path | None = None) -> Workspace:
+    """The folder to serve: the checkout's notebooks as they are, or a working copy the learner owns.
+
+    With no `directory`, a checkout (notebooks beside the package) is served directly; an installed package
+    copies its notebooks to ~/ingresslab-notebooks. Only missing files are copied, so a learner's edits
+    survive a second launch.
+    """
+    source = source or _package_notebooks()
+    if not (source / START_NOTEBOOK).is_file():
+        raise LaunchError(
+            f"{source} has no {START_NOTEBOOK}; reinstall ingresslab or set INGRESSLAB_NOTEBOOKS"
+        )
+    package_dir = Path(__file__).resolve().parent
+    installed = source.resolve().is_relative_to(package_dir)
+    if directory is None and not installed:
+        return Workspace(source, from_checkout=True)
+    target = (directory or default_workdir()).expanduser()
+    if target.exists() and not target.is_dir():
+        raise LaunchError(f"{target} is a file; pass --dir with a folder for the notebooks")
+    workspace = Workspace(target, from_checkout=False)
+    for relative in _tutorial_files(source):
+        destination = target / relative
+        if destination.exists():
+            workspace.kept.append(str(relative))
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        # copyfile follows symlinks: the manifests land as real files even when the source links them.
+        shutil.copyfile(source / relative, destination)
+        workspace.copied.append(str(relative))
+    return workspace
+
+
+def lab_command(
+    root: Path,
+    *,
+    port: int | None = None,
+    open_browser: bool = True,
+    start: str = START_NOTEBOOK,
+    allow_root: bool | None = None,
+) -> list[str]:
+    """The argument list that starts JupyterLab in this Python, serving `root` and opening `start`."""
+    # `python -m jupyterlab` rather than `jupyter lab` from PATH: the server and its kernels must share this
+    # environment, where ingresslab and the widget extension are installed.
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.default_url=/lab/tree/{start}",
+    ]
+    if port is not None:
+        command.append(f"--ServerApp.port={port}")
+    if not open_browser:
+        command.append("--no-browser")
+    if allow_root is None:
+        allow_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if allow_root:
+        command.append("--allow-root")
+    return command
+
+
+def lab_environment(backend: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The server's environment: `base` (default: ours) with the notebooks' default backend set."""
+    if backend not in BACKENDS:
+        raise ValueError(f'backend must be "sandbox", "live" or "auto", not {backend!r}')
+    env = dict(os.environ if base is None else base)
+    env[BACKEND_ENV] = backend
+    return env
+
+
+def run_lab(command: Sequence[str], env: Mapping[str, str], cwd: Path) -> int:
+    """Run JupyterLab until it exits or the user presses Ctrl-C; returns its exit status (0 after Ctrl-C).
+
+    The server is interactive, so it has no run timeout; stopping it does: SIGTERM (JupyterLab's graceful
+    shutdown, which stops the kernels), then a kill after SHUTDOWN_SECONDS.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise LaunchError(
+            f"JupyterLab is not installed in {sys.prefix}; run: {sys.executable} -m pip install jupyterlab"
+        )
+    process = subprocess.Popen(list(command), env=dict(env), cwd=str(cwd))
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        # The terminal sent SIGINT to JupyterLab too, which would then ask "Shutdown this Jupyter server?";
+        # SIGTERM skips the question and shuts down cleanly.
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=SHUTDOWN_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=SHUTDOWN_SECONDS)
+        return 0
