@@ -1,0 +1,128 @@
+"""Word expansion: parameters, command substitution, field splitting and quote removal — in that order.
+
+Unquoted expansions are split on blanks (so `$PODS` can become several arguments); quoted text and quoted
+expansions never are. There is no pathname (glob) expansion: the sandbox has no files to match, and bash
+leaves an unmatched pattern as written, which is what the lab's shell always does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from ingresslab.commands.shell.nodes import CommandSub, Lit, Param, Word
+
+__all__ = ["Expander", "ExpansionError", "VarScope"]
+
+_BLANKS = " \t\n"
+
+
+class ExpansionError(Exception):
+    """`${NAME:?message}` or `set -u` meeting an unset variable; bash stops the script (exit 127)."""
+
+
+class VarScope(Protocol):
+    def lookup(self, name: str) -> str | None: ...
+
+    def assign(self, name: str, value: str) -> None: ...
+
+
+class Expander:
+    def __init__(
+        self, scope: VarScope, substitute: Callable[[CommandSub], str], *, nounset: bool = False
+    ) -> None:
+        self.scope = scope
+        self.substitute = substitute
+        self.nounset = nounset
+
+    # -- public ----------------------------------------------------------------------------------------
+    def fields(self, word: Word) -> list[str]:
+        """Expand a word into zero or more arguments."""
+        fields: list[str] = []
+        current: list[str] = []
+        started = False  # a quoted part (even "") makes the field exist
+        for part in word.parts:
+            if isinstance(part, Lit) and (part.quoted or part.text):
+                current.append(part.text)
+                started = True
+                continue
+            value, quoted = self._part_value(part)
+            if quoted:
+                current.append(value)
+                started = True
+                continue
+            pieces = _split(value)
+            for i, piece in enumerate(pieces):
+                if i > 0:  # a blank run ends the field being built
+                    if started:
+                        fields.append("".join(current))
+                    current, started = [], False
+                if piece:
+                    current.append(piece)
+                    started = True
+        if started:
+            fields.append("".join(current))
+        return fields
+
+    def text(self, word: Word) -> str:
+        """Expand a word into exactly one string, unsplit (assignment values, redirect targets, heredocs)."""
+        return "".join(self._part_value(part)[0] for part in word.parts)
+
+    # -- parts -------------------------------------------------------------------------------------------
+    def _part_value(self, part: Lit | Param | CommandSub) -> tuple[str, bool]:
+        if isinstance(part, Lit):
+            return part.text, part.quoted
+        if isinstance(part, CommandSub):
+            return self.substitute(part), part.quoted
+        return self._param(part), part.quoted
+
+    def _param(self, p: Param) -> str:
+        value = self.scope.lookup(p.name)
+        if p.length:
+            return str(len(self._require(p.name, value)))
+        if not p.op:
+            return self._require(p.name, value)
+        unset_or_empty = value is None or (p.op.startswith(":") and value == "")
+        op = p.op.lstrip(":")
+        assert p.arg is not None
+        if op == "-":
+            return self.text(p.arg) if unset_or_empty else value  # type: ignore[return-value]
+        if op == "=":
+            if unset_or_empty:
+                if not p.name[0].isalpha() and p.name[0] != "_":
+                    raise ExpansionError(f"${p.name}: cannot assign in this way")
+                value = self.text(p.arg)
+                self.scope.assign(p.name, value)
+            return value  # type: ignore[return-value]
+        if op == "+":
+            return "" if unset_or_empty else self.text(p.arg)
+        # "?"
+        if unset_or_empty:
+            message = self.text(p.arg) or ("parameter null or not set" if value is None else "parameter null")
+            raise ExpansionError(f"{p.name}: {message}")
+        return value  # type: ignore[return-value]
+
+    def _require(self, name: str, value: str | None) -> str:
+        if value is None:
+            if self.nounset and name not in "@*":
+                raise ExpansionError(f"{name}: unbound variable")
+            return ""
+        return value
+
+
+def _split(value: str) -> list[str]:
+    """Split on blank runs, keeping empty ends so the caller knows the value began or ended with a blank."""
+    pieces: list[str] = []
+    current: list[str] = []
+    in_blanks = False
+    for ch in value:
+        if ch in _BLANKS:
+            if not in_blanks:
+                pieces.append("".join(current))
+                current = []
+                in_blanks = True
+        else:
+            current.append(ch)
+            in_blanks = False
+    pieces.append("".join(current))
+    return pieces
