@@ -158,28 +158,53 @@ def lab_environment(backend: str, base: Mapping[str, str] | None = None) -> dict
     return env
 
 
+class _Stop(Exception):
+    """Raised in the main thread when the terminal closes or we are asked to stop."""
+
+
+def _stop_server(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    # SIGTERM is JupyterLab's graceful shutdown: it stops the kernels without asking for confirmation.
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=SHUTDOWN_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=SHUTDOWN_SECONDS)
+
+
 def run_lab(command: Sequence[str], env: Mapping[str, str], cwd: Path) -> int:
     """Run JupyterLab until it exits or the user presses Ctrl-C; returns its exit status (0 after Ctrl-C).
 
-    The server is interactive, so it has no run timeout; stopping it does: SIGTERM (JupyterLab's graceful
-    shutdown, which stops the kernels), then a kill after SHUTDOWN_SECONDS.
+    The server is interactive, so it has no run timeout; stopping it has one: SIGTERM, then a kill after
+    SHUTDOWN_SECONDS.
     """
     import importlib.util
+    import threading
 
     if importlib.util.find_spec("jupyterlab") is None:
         raise LaunchError(
             f"JupyterLab is not installed in {sys.prefix}; run: {sys.executable} -m pip install jupyterlab"
         )
-    process = subprocess.Popen(list(command), env=dict(env), cwd=str(cwd))
+    # A session of its own keeps the terminal's Ctrl-C away from the server, which would otherwise ask
+    # "Shut down this Jupyter server?" and race the SIGTERM sent below; one signal, one clean shutdown.
+    process = subprocess.Popen(list(command), env=dict(env), cwd=str(cwd), start_new_session=True)
+    handled = []
+    if threading.current_thread() is threading.main_thread():
+
+        def stop(signum: int, frame: object) -> None:
+            raise _Stop(signum)
+
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                handled.append((getattr(signal, name), signal.signal(getattr(signal, name), stop)))
     try:
         return process.wait()
-    except KeyboardInterrupt:
-        # The terminal sent SIGINT to JupyterLab too, which would then ask "Shutdown this Jupyter server?";
-        # SIGTERM skips the question and shuts down cleanly.
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=SHUTDOWN_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=SHUTDOWN_SECONDS)
+    except (KeyboardInterrupt, _Stop):
+        _stop_server(process)
         return 0
+    finally:
+        for signum, previous in handled:
+            signal.signal(signum, previous)
+        _stop_server(process)
