@@ -41,18 +41,12 @@ class Expander:
         fields: list[str] = []
         current: list[str] = []
         started = False  # a quoted part (even "") makes the field exist
-        for part in word.parts:
-            if isinstance(part, Lit) and (part.quoted or part.text):
-                current.append(part.text)
-                started = True
-                continue
-            value, quoted = self._part_value(part)
+        for text, quoted in self._segments(word.parts):
             if quoted:
-                current.append(value)
+                current.append(text)
                 started = True
                 continue
-            pieces = _split(value)
-            for i, piece in enumerate(pieces):
+            for i, piece in enumerate(_split(text)):
                 if i > 0:  # a blank run ends the field being built
                     if started:
                         fields.append("".join(current))
@@ -66,17 +60,27 @@ class Expander:
 
     def text(self, word: Word) -> str:
         """Expand a word into exactly one string, unsplit (assignment values, redirect targets, heredocs)."""
-        return "".join(self._part_value(part)[0] for part in word.parts)
+        return "".join(text for text, _ in self._segments(word.parts))
 
     # -- parts -------------------------------------------------------------------------------------------
-    def _part_value(self, part: Lit | Param | CommandSub) -> tuple[str, bool]:
-        if isinstance(part, Lit):
-            return part.text, part.quoted
-        if isinstance(part, CommandSub):
-            return self.substitute(part), part.quoted
-        return self._param(part), part.quoted
+    def _segments(self, parts: tuple[Lit | Param | CommandSub, ...]) -> list[tuple[str, bool]]:
+        """(text, quoted) pieces; a `${X:-word}` default keeps the quoting it was written with."""
+        segments: list[tuple[str, bool]] = []
+        for part in parts:
+            if isinstance(part, Lit):
+                segments.append((part.text, part.quoted))
+            elif isinstance(part, CommandSub):
+                segments.append((self.substitute(part), part.quoted))
+            else:
+                value = self._param(part)
+                if isinstance(value, Word):
+                    segments.extend(self._segments(value.parts))
+                else:
+                    segments.append((value, part.quoted))
+        return segments
 
-    def _param(self, p: Param) -> str:
+    def _param(self, p: Param) -> str | Word:
+        """The parameter's value, or the operator's word when that is what the expansion yields."""
         value = self.scope.lookup(p.name)
         if p.length:
             return str(len(self._require(p.name, value)))
@@ -86,7 +90,7 @@ class Expander:
         op = p.op.lstrip(":")
         assert p.arg is not None
         if op == "-":
-            return self.text(p.arg) if unset_or_empty else value  # type: ignore[return-value]
+            return p.arg if unset_or_empty else value  # type: ignore[return-value]
         if op == "=":
             if unset_or_empty:
                 if not p.name[0].isalpha() and p.name[0] != "_":
@@ -95,7 +99,7 @@ class Expander:
                 self.scope.assign(p.name, value)
             return value  # type: ignore[return-value]
         if op == "+":
-            return "" if unset_or_empty else self.text(p.arg)
+            return "" if unset_or_empty else p.arg
         # "?"
         if unset_or_empty:
             message = self.text(p.arg) or ("parameter null or not set" if value is None else "parameter null")
