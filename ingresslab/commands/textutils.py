@@ -641,8 +641,12 @@ def grep(inv: Invocation) -> CommandResult:
 
 # -- head, tail ------------------------------------------------------------------------------------------
 def _numeric_shorthand(args: Sequence[str]) -> list[str]:
-    """`head -5` / `tail -5` mean `-n 5`."""
-    return [f"-n{a[1:]}" if re.fullmatch(r"-\d+", a) else a for a in args]
+    """`head -5` / `tail -5` mean `-n 5` (but `-n -5` keeps its value)."""
+    out: list[str] = []
+    for i, arg in enumerate(args):
+        takes_value = i > 0 and args[i - 1] in ("-n", "-c", "--lines", "--bytes")
+        out.append(f"-n{arg[1:]}" if re.fullmatch(r"-\d+", arg) and not takes_value else arg)
+    return out
 
 
 def _split_keep(text: str) -> list[str]:
@@ -721,10 +725,14 @@ def tail(inv: Invocation) -> CommandResult:
     count = abs(_count("tail", spec.lstrip("+"), "lines" if unit == "n" else "bytes"))
     if unit == "c":
         data = inv.stdin.encode()
-        chunk = data[max(0, count - 1) :] if from_start else data[len(data) - count :] if count else b""
+        chunk = (
+            data[max(0, count - 1) :] if from_start else data[max(0, len(data) - count) :] if count else b""
+        )
         return CommandResult(chunk.decode(errors="ignore"))
     lines = _split_keep(inv.stdin)
-    chosen = lines[max(0, count - 1) :] if from_start else lines[len(lines) - count :] if count else []
+    chosen = (
+        lines[max(0, count - 1) :] if from_start else lines[max(0, len(lines) - count) :] if count else []
+    )
     return CommandResult("".join(chosen))
 
 
@@ -892,14 +900,14 @@ def _ranges(tool: str, spec: str) -> list[tuple[int, int]]:
     ranges = []
     for item in spec.split(","):
         m = re.fullmatch(r"(\d*)(-?)(\d*)", item)
-        if not m or not (m[1] or m[3]) or (m[1] and int(m[1]) == 0) or (m[3] and int(m[3]) == 0 and m[2]):
-            raise UsageError(
-                f"{tool}: invalid field range '{item}'" if item else f"{tool}: fields are numbered from 1"
-            )
+        if not m or not (m[1] or m[3]):
+            raise UsageError(f"{tool}: invalid field range '{item}'")
+        if (m[1] and int(m[1]) == 0) or (m[3] and int(m[3]) == 0):
+            raise UsageError(f"{tool}: fields are numbered from 1")
         low = int(m[1]) if m[1] else 1
         high = (int(m[3]) if m[3] else 1 << 30) if m[2] else low
         if high < low:
-            raise UsageError(f"{tool}: invalid decreasing range '{item}'")
+            raise UsageError(f"{tool}: invalid decreasing range")
         ranges.append((low, high))
     return ranges
 
@@ -1047,8 +1055,10 @@ def column(inv: Invocation) -> CommandResult:
             if i == len(widths):
                 widths.append(0)
             widths[i] = max(widths[i], len(cell))
+    # util-linux pads every cell short of the table's last column, even at the end of a shorter row
+    last = len(widths) - 1
     out = [
-        "  ".join(cell.ljust(widths[i]) if i < len(row) - 1 else cell for i, cell in enumerate(row))
+        "".join(cell.ljust(widths[i]) + "  " if i < last else cell for i, cell in enumerate(row))
         for row in rows
     ]
     return CommandResult(_joined(out))
