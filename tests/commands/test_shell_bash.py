@@ -75,6 +75,9 @@ CORPUS = [
     "printf 'GET /v1\\nGET /v2\\nPOST /v1\\n' | grep '/v1' | cut -d' ' -f1 | tr 'A-Z' 'a-z'",
     "cat <<EOF | tail -n +2\nfirst $X\nsecond ${X%%o*}x\nEOF".replace("${X%%o*}", "$CLUSTER_IP"),
     "cat <<'EOF'\n$X `not run`\nEOF",
+    "args \"$(echo ')' \"(\")\" $(args inner; echo 'a)b')",
+    'V=$(cat <<EOF\nin $X\nEOF\n); args "$V"',
+    "args a;args b&&args c||args d",
 ]
 
 

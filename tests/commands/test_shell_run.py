@@ -297,3 +297,7 @@ def test_commands_registered_after_construction_are_found():
     shell = Shell(commands)
     commands["late"] = lambda inv: CommandResult("here\n")
     assert shell.run("late").stdout == "here\n"
+
+
+def test_windows_line_endings_are_read_as_newlines(shell):
+    assert out(shell, "args a\r\nargs b\r\n") == '["a"]\n["b"]\n'

@@ -78,6 +78,8 @@ class Shell:
         """Parse the whole script, then run it; stdout/stderr concatenated, exit code of the last command."""
         if not isinstance(text, str):
             raise TypeError(f"Shell.run expects the script as a str, got {type(text).__name__}")
+        # notebooks pasted from Windows editors carry CRLF; bash would make "\r" part of the last word
+        text = text.replace("\r\n", "\n")
         try:
             script = parse(text)
         except ShellSyntaxError as exc:
