@@ -650,12 +650,12 @@ def _numeric_shorthand(args: Sequence[str]) -> list[str]:
 
 
 def _split_keep(text: str) -> list[str]:
-    return (
-        text.splitlines(keepends=True)
-        if "\r" in text
-        else [s + "\n" for s in text.split("\n")][:-1]
-        + ([text.rsplit("\n", 1)[-1]] if not text.endswith("\n") and text else [])
-    )
+    """Lines with their newlines kept; a last line lacking one stays as it is (head/tail copy bytes)."""
+    pieces = text.split("\n")
+    lines = [piece + "\n" for piece in pieces[:-1]]
+    if pieces[-1]:
+        lines.append(pieces[-1])
+    return lines
 
 
 @_tool("head")
