@@ -60,7 +60,11 @@ def _convert(value: Any, rename: Callable[[str], str], field: str = "") -> Any:
     for key, item in value.items():
         snake = to_snake(key)
         new_key = rename(key)
-        if snake in _OPAQUE or (snake == "metadata" and field in _STRUCT_METADATA_PARENTS) or (snake == "value" and _is_struct_value(value)):
+        if (
+            snake in _OPAQUE
+            or (snake == "metadata" and field in _STRUCT_METADATA_PARENTS)
+            or (snake == "value" and _is_struct_value(value))
+        ):
             out[new_key] = item
         elif snake in _MAP_OF_MESSAGES and isinstance(item, dict):
             out[new_key] = {k: _convert(v, rename, "") for k, v in item.items()}

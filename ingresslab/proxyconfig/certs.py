@@ -116,14 +116,14 @@ def _parse_der(der: bytes) -> CertInfo:
     not_before = _time(validity[0][0], der[validity[0][1] : validity[0][2]])
     not_after = _time(validity[1][0], der[validity[1][1] : validity[1][2]])
     is_ca, trust_domain = False, ""
-    for tag, c_start, c_end in fields[index + 6 :]:
+    for tag, c_start, _c_end in fields[index + 6 :]:
         if tag != 0xA3:  # [3] extensions
             continue
         _, seq_start, seq_end = _read_tlv(der, c_start)
         for _, e_start, e_end in _children(der, seq_start, seq_end):
             parts = _children(der, e_start, e_end)
             oid = _oid(der[parts[0][1] : parts[0][2]])
-            _, v_start, v_end = parts[-1]  # the OCTET STRING holding the extension value
+            _, v_start, _v_end = parts[-1]  # the OCTET STRING holding the extension value
             if oid == _BASIC_CONSTRAINTS:
                 _, b_start, b_end = _read_tlv(der, v_start)
                 inner = _children(der, b_start, b_end)

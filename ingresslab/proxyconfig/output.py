@@ -72,6 +72,10 @@ def _key_cmp(a: str, b: str) -> int:
 
 
 _GO_ONLY_BOOLS = frozenset({"y", "Y", "n", "N"})  # go-yaml v2 reads these as booleans; PyYAML does not
+# Tags go-yaml v2 also resolves plain scalars to (PyYAML's extra `=` value tag is not among them).
+_NON_STRING_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("bool", "int", "float", "null", "timestamp", "merge")
+)
 
 
 class _GoYamlDumper(yaml.SafeDumper):
@@ -85,7 +89,7 @@ def _represent_str(dumper: _GoYamlDumper, value: str) -> yaml.ScalarNode:
     if "\n" in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     resolved = dumper.resolve(yaml.ScalarNode, value, (True, False))
-    if resolved != "tag:yaml.org,2002:str" or value in _GO_ONLY_BOOLS:
+    if resolved in _NON_STRING_TAGS or value in _GO_ONLY_BOOLS:
         # A string that would read back as a number, bool, null or timestamp: go-yaml double-quotes it.
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
@@ -97,10 +101,8 @@ def _represent_dict(dumper: _GoYamlDumper, value: dict) -> yaml.MappingNode:
 
 
 def _represent_float(dumper: _GoYamlDumper, value: float) -> yaml.ScalarNode:
-    if value == int(value) and abs(value) < 1e21:
-        text = str(int(value))  # JSON `1.0` reaches go-yaml as a float64 printed without a fraction
-    else:
-        text = repr(value).replace("e+", "e+")
+    # go-yaml prints float64 with strconv's shortest 'g' form: JSON `1.0` becomes `1`, 1e21 stays `1e+21`.
+    text = str(int(value)) if value == int(value) and abs(value) < 1e21 else repr(value)
     return dumper.represent_scalar("tag:yaml.org,2002:float", text)
 
 
