@@ -107,6 +107,7 @@ def gateway_dump() -> dict:
             ),
             b.cluster_load_assignment(_svc_cluster("dest-svc-v2"), [("10.244.0.12", 5678)]),
         ],
+        secrets=[],
         version_info="2024-09-15T12:30:01Z/12",
         last_updated="2024-09-15T12:30:02.105Z",
     )
