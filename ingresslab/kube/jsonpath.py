@@ -406,6 +406,10 @@ def _structure(nodes: list) -> list:
                 current = stack.pop()[0]
                 continue
         current.append(node)
+    while stack:
+        # client-go runs the body of a range left open once per item, then once more over the outer data.
+        parent, block = stack.pop()
+        parent.extend(block.body)
     return out
 
 
@@ -645,6 +649,7 @@ def _render(results: list[list], as_json: bool) -> str:
         if as_json:
             out.append(go_json(list(values), "    ") + "\n")
             continue
-        texts = [go_json(v) if isinstance(v, (dict, list)) else go_print(v) for v in values]
+        # Maps, lists and null come out as JSON; other scalars as Go's fmt.Print writes them.
+        texts = [go_json(v) if v is None or isinstance(v, (dict, list)) else go_print(v) for v in values]
         out.append(" ".join(texts))
     return "".join(out)
