@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 __all__ = ["Lab", "__version__", "connect", "load_ipython_extension"]
 
 if TYPE_CHECKING:
-    from ingresslab.connect import connect
+    from ingresslab.connection import connect
     from ingresslab.lab import Lab
 
 
@@ -27,7 +27,7 @@ def load_ipython_extension(ipython) -> None:
 def __getattr__(name: str):
     # Lazy: `import ingresslab` stays fast; the kubernetes client and widgets load only when used.
     if name == "connect":
-        from ingresslab.connect import connect
+        from ingresslab.connection import connect
 
         return connect
     if name == "Lab":

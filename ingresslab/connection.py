@@ -33,7 +33,9 @@ def connect(
         probe = probe_context(context, timeout=timeout)
         if probe.reachable:
             live = LiveBackend(context=probe.context, allow_destructive=allow_destructive)
-            return _current(Lab(live, cwd=cwd, why=f"live: context {probe.context} answered ({probe.server})"))
+            return _current(
+                Lab(live, cwd=cwd, why=f"live: context {probe.context} answered ({probe.server})")
+            )
         if backend == "live":
             from ingresslab.errors import IngresslabError
 

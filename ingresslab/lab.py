@@ -27,7 +27,8 @@ class Lab:
         self.commands: dict[str, CommandFunc] = self._commands()
         from ingresslab.commands.shell import Shell
 
-        self.shell = Shell(self.commands, cwd=self.cwd)
+        where = "the sandbox" if backend.name == "sandbox" else "this lab"
+        self.shell = Shell(self.commands, cwd=self.cwd, where=where)
 
     def _commands(self) -> dict[str, CommandFunc]:
         from ingresslab.commands.textutils import default_commands

@@ -99,7 +99,8 @@ def run_notebooks(
                 str(out),
                 parameters={"backend": backend, "state": state, "seed": seed},
                 cwd=str(notebook.parent),
-                kernel_name=kernel_name,
+                kernel_name=kernel_name or "python3",
+                language="python",
                 progress_bar=False,
                 log_output=False,
             )

@@ -88,7 +88,7 @@ def test_reset_repairs_a_damaged_state(tmp_path):
     path.write_text("garbage")
     b = SandboxBackend(path)
     b.reset()
-    assert [n["metadata"]["name"] for n in b.list("namespaces")][0] == "default"
+    assert b.list("namespaces")[0]["metadata"]["name"] == "default"
 
 
 def test_failed_write_keeps_the_last_good_state(tmp_path):

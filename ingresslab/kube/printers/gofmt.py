@@ -15,7 +15,7 @@ __all__ = ["go_float", "go_json", "go_print", "go_quote", "go_sharp_v", "go_type
 
 def _digits(x: float) -> tuple[str, int]:
     """Shortest round-trip digits of `x` (as Go's strconv computes them) and the decimal point position."""
-    sign, digits, exponent = Decimal(repr(abs(x))).as_tuple()
+    _sign, digits, exponent = Decimal(repr(abs(x))).as_tuple()
     text = "".join(map(str, digits)).rstrip("0") or "0"
     # Decimal's exponent counts from the last digit; `dp` counts digits before the decimal point.
     dp = len(digits) + int(exponent)

@@ -1,0 +1,71 @@
+"""What every kubectl verb shares: the context it runs in, kubectl's error texts, and resource naming."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ingresslab.backends.base import Backend
+from ingresslab.commands.result import CommandResult
+from ingresslab.errors import ApiError, IngresslabError
+from ingresslab.kube.resources import ResourceType, UnknownResourceType, resolve
+
+__all__ = ["KubectlContext", "KubectlError", "fail", "kind_group", "resolve_type", "run_guarded"]
+
+
+@dataclass
+class KubectlContext:
+    backend: Backend
+    cwd: str
+    stdin: str
+    verb: str
+
+    def now(self) -> datetime:
+        now = getattr(self.backend, "now", None)
+        return now() if callable(now) else datetime.now().astimezone()
+
+    def namespace(self, flag: object) -> str:
+        return str(flag) if flag else self.backend.current_namespace()
+
+
+class KubectlError(Exception):
+    """Ends a verb with kubectl's message (already prefixed) and exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def fail(message: str, code: int = 1) -> KubectlError:
+    return KubectlError(f"error: {message}", code)
+
+
+def kind_group(rtype: ResourceType) -> str:
+    """`service`, `deployment.apps`, `ingress.networking.k8s.io`: how kubectl names a type in its output."""
+    return f"{rtype.singular}.{rtype.group}" if rtype.group else rtype.singular
+
+
+def resolve_type(name: str, ctx: KubectlContext) -> ResourceType:
+    try:
+        rtype = resolve(name)
+    except UnknownResourceType:
+        raise KubectlError(f'error: the server doesn\'t have a resource type "{name}"') from None
+    serves = getattr(ctx.backend, "serves", None)
+    if callable(serves) and not serves(rtype):
+        raise KubectlError(f'error: the server doesn\'t have a resource type "{name}"')
+    return rtype
+
+
+def run_guarded(func, ctx: KubectlContext, *args) -> CommandResult:
+    """Run a verb; turn API and kubectl errors into what kubectl prints, with its exit code."""
+    try:
+        return func(ctx, *args)
+    except KubectlError as exc:
+        return CommandResult("", exc.message.rstrip("\n") + "\n", exc.code)
+    except ApiError as exc:
+        return CommandResult("", exc.kubectl_text() + "\n", 1)
+    except UnknownResourceType as exc:
+        return CommandResult("", f'error: the server doesn\'t have a resource type "{exc.name}"\n', 1)
+    except IngresslabError as exc:
+        return CommandResult("", f"error: {exc}\n", 1)

@@ -1,0 +1,182 @@
+"""Read-only verbs beyond `get`: describe, api-resources, version, rollout status, wait."""
+
+from __future__ import annotations
+
+from ingresslab.commands.kubectl.common import KubectlContext, fail, kind_group, resolve_type
+from ingresslab.commands.kubectl.flags import Flag, parse_flags
+from ingresslab.commands.result import CommandResult
+from ingresslab.errors import NotFound
+from ingresslab.kube import describe as describer
+from ingresslab.kube import printers
+from ingresslab.kube.resources import RESOURCES
+
+__all__ = ["api_resources", "describe", "rollout", "version", "wait"]
+
+
+def describe(ctx: KubectlContext, argv: list[str]) -> CommandResult:
+    p = parse_flags(
+        argv,
+        [
+            Flag("namespace", "n"),
+            Flag("selector", "l"),
+            Flag("all-namespaces", "A", value=False),
+            Flag("context"),
+        ],
+    )
+    if not p.args:
+        raise fail(
+            'You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.'
+        )
+    args = list(p.args)
+    if "/" in args[0]:
+        kind, _, name = args[0].partition("/")
+        rtype, names = resolve_type(kind, ctx), [name]
+    else:
+        rtype, names = resolve_type(args[0], ctx), args[1:]
+    namespace = ctx.namespace(p.get("namespace"))
+    objs = []
+    err = []
+    if names:
+        for name in names:
+            try:
+                objs.append(ctx.backend.get(rtype.key, name, namespace))
+            except NotFound as exc:
+                err.append(exc.kubectl_text())
+    else:
+        objs = ctx.backend.list(
+            rtype.key, namespace if rtype.namespaced else None, label_selector=p.get("selector")
+        )  # type: ignore[arg-type]
+        if not objs:
+            return CommandResult(
+                "", printers.no_resources_message(namespace if rtype.namespaced else None) + "\n"
+            )
+
+    def lookup(kind: str, name: str, ns: str | None = None) -> dict | None:
+        try:
+            return ctx.backend.get(kind, name, ns)
+        except NotFound:
+            return None
+
+    texts = [describer.describe(rtype, obj, now=ctx.now(), lookup=lookup) for obj in objs]
+    return CommandResult(
+        "\n\n".join(t.rstrip("\n") for t in texts) + ("\n" if texts else ""),
+        "".join(f"{e}\n" for e in err),
+        1 if err else 0,
+    )
+
+
+def api_resources(ctx: KubectlContext, argv: list[str]) -> CommandResult:
+    p = parse_flags(
+        argv, [Flag("namespaced"), Flag("output", "o"), Flag("api-group"), Flag("no-headers", value=False)]
+    )
+    serves = getattr(ctx.backend, "serves", None)
+    rows = [["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]]
+    for r in sorted(RESOURCES, key=lambda r: (r.group, r.plural)):
+        if callable(serves) and not serves(r):
+            continue
+        if p.get("namespaced") is not None and str(r.namespaced).lower() != str(p.get("namespaced")).lower():
+            continue
+        if p.get("api-group") is not None and r.group != p.get("api-group"):
+            continue
+        rows.append([r.plural, ",".join(r.short_names), r.api_version, str(r.namespaced).lower(), r.kind])
+    if p.get("output") == "name":
+        return CommandResult(
+            "".join(f"{row[0]}.{r}\n".rstrip(".\n") + "\n" for row, r in ((row, "") for row in rows[1:]))
+        )
+    if p.get("no-headers"):
+        rows = rows[1:]
+    return CommandResult(printers.tabulate(rows))
+
+
+def version(ctx: KubectlContext, argv: list[str]) -> CommandResult:
+    server = "v1.31.0"
+    return CommandResult(f"Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: {server}\n")
+
+
+def rollout(ctx: KubectlContext, argv: list[str]) -> CommandResult:
+    p = parse_flags(
+        argv, [Flag("namespace", "n"), Flag("timeout"), Flag("watch", "w", value=False), Flag("context")]
+    )
+    if not p.args or p.args[0] not in ("status", "restart"):
+        raise fail("the sandbox supports `kubectl rollout status` and `kubectl rollout restart`")
+    sub, targets = p.args[0], p.args[1:]
+    if not targets:
+        raise fail("required resource not specified")
+    if "/" in targets[0]:
+        kind, _, name = targets[0].partition("/")
+    elif len(targets) >= 2:
+        kind, name = targets[0], targets[1]
+    else:
+        raise fail("required resource not specified")
+    rtype = resolve_type(kind, ctx)
+    namespace = ctx.namespace(p.get("namespace"))
+    obj = ctx.backend.get(rtype.key, name, namespace)
+    if sub == "restart":
+        stamp = ctx.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        ctx.backend.patch(
+            rtype.key,
+            name,
+            {
+                "spec": {
+                    "template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": stamp}}}
+                }
+            },
+            namespace,
+        )
+        return CommandResult(f"{kind_group(rtype)}/{name} restarted\n")
+    want = obj.get("spec", {}).get("replicas", 1)
+    ready = obj.get("status", {}).get("readyReplicas", 0)
+    if ready >= want:
+        return CommandResult(f'{rtype.singular} "{name}" successfully rolled out\n')
+    return CommandResult(
+        f'Waiting for deployment "{name}" rollout to finish: {ready} of {want} updated replicas are available...\n',
+        "error: timed out waiting for the condition\n",
+        1,
+    )
+
+
+def wait(ctx: KubectlContext, argv: list[str]) -> CommandResult:
+    p = parse_flags(
+        argv,
+        [
+            Flag("namespace", "n"),
+            Flag("for"),
+            Flag("selector", "l"),
+            Flag("timeout"),
+            Flag("all", value=False),
+            Flag("context"),
+        ],
+    )
+    cond = str(p.get("for") or "")
+    if not cond.startswith("condition="):
+        raise fail("the sandbox supports --for=condition=NAME")
+    wanted = cond.partition("=")[2].partition("=")[0].lower()
+    namespace = ctx.namespace(p.get("namespace"))
+    if not p.args:
+        raise fail("resource(s) were provided, but no name was specified")
+    if "/" in p.args[0]:
+        kind, _, name = p.args[0].partition("/")
+        rtype = resolve_type(kind, ctx)
+        objs = [ctx.backend.get(rtype.key, name, namespace)]
+    else:
+        rtype = resolve_type(p.args[0], ctx)
+        objs = [ctx.backend.get(rtype.key, n, namespace) for n in p.args[1:]] or ctx.backend.list(
+            rtype.key,
+            namespace,
+            label_selector=p.get("selector"),  # type: ignore[arg-type]
+        )
+    if not objs:
+        raise fail("no matching resources found")
+    out = []
+    for obj in objs:
+        conds = {
+            c.get("type", "").lower(): c.get("status") for c in obj.get("status", {}).get("conditions") or []
+        }
+        if conds.get(wanted) != "True":
+            return CommandResult(
+                "".join(out),
+                f"error: timed out waiting for the condition on {rtype.plural}/{obj['metadata']['name']}\n",
+                1,
+            )
+        out.append(f"{kind_group(rtype)}/{obj['metadata']['name']} condition met\n")
+    return CommandResult("".join(out))

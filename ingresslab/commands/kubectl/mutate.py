@@ -1,0 +1,238 @@
+"""The verbs that change the cluster: apply, create, delete, label, scale."""
+
+from __future__ import annotations
+
+from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail, kind_group, resolve_type
+from ingresslab.commands.kubectl.flags import Flag, parse_flags
+from ingresslab.commands.result import CommandResult
+from ingresslab.errors import ApiError, NotFound
+from ingresslab.kube.manifests import ManifestError, load_manifests
+from ingresslab.kube.resources import UnknownResourceType, resolve_kind
+
+__all__ = ["apply", "create", "delete", "label", "scale"]
+
+_FILE_FLAGS = [
+    Flag("filename", "f", repeat=True),
+    Flag("recursive", "R", value=False),
+    Flag("namespace", "n"),
+    Flag("output", "o"),
+    Flag("context"),
+]
+
+
+def _load(ctx: KubectlContext, files: list[str], recursive: bool) -> list:
+    try:
+        return load_manifests(files, cwd=ctx.cwd, stdin=ctx.stdin, recursive=recursive)
+    except ManifestError as exc:
+        raise fail(str(exc)) from None
+
+
+def _check_types(ctx: KubectlContext, manifests: list) -> None:
+    """kubectl maps every object to a served type before sending any."""
+    serves = getattr(ctx.backend, "serves", None)
+    for m in manifests:
+        obj = m.obj
+        name = (obj.get("metadata") or {}).get("name", "")
+        ns = (obj.get("metadata") or {}).get("namespace", "")
+        try:
+            rtype = resolve_kind(obj["apiVersion"], obj["kind"])
+            if callable(serves) and not serves(rtype):
+                raise UnknownResourceType(obj["kind"])
+        except UnknownResourceType:
+            raise KubectlError(
+                f'error: resource mapping not found for name: "{name}" namespace: "{ns}" from "{m.source}": '
+                f'no matches for kind "{obj["kind"]}" in version "{obj["apiVersion"]}"\n'
+                "ensure CRDs are installed first"
+            ) from None
+
+
+def apply(ctx: KubectlContext, argv: list[str]) -> CommandResult:
+    p = parse_flags(argv, _FILE_FLAGS)
+    files = p.get("filename") or []
+    if not files:
+        raise fail("must specify one of -f and -k")
+    manifests = _load(ctx, files, bool(p.get("recursive")))
+    if not manifests:
+        raise fail("no objects passed to apply")
+    _check_types(ctx, manifests)
+    return _each(ctx, manifests, p.get("namespace"), "apply")
+
+
+def _each(ctx: KubectlContext, manifests: list, namespace: object, mode: str) -> CommandResult:
+    out, err = [], []
+    for m in manifests:
+        rtype = resolve_kind(m.obj["apiVersion"], m.obj["kind"])
+        name = m.obj.get("metadata", {}).get("name", "")
+        try:
+            if mode == "apply":
+                result = ctx.backend.apply(m.obj, namespace=str(namespace) if namespace else None)
+                out.append(f"{kind_group(rtype)}/{name} {result.action}")
+            else:
+                ctx.backend.create(m.obj, namespace=str(namespace) if namespace else None)
+                out.append(f"{kind_group(rtype)}/{name} created")
+        except ApiError as exc:
+            # kubectl names the step that failed: creating for new objects, patching for existing ones.
+            verb = "creating" if mode == "create" or not _exists(ctx, rtype, m.obj, namespace) else "patching"
+            err.append(exc.kubectl_text(f'{verb} "{m.source}"'))
+    return CommandResult(
+        "".join(f"{line}\n" for line in out), "".join(f"{line}\n" for line in err), 1 if err else 0
+    )
+
+
+def _exists(ctx: KubectlContext, rtype, obj: dict, namespace: object) -> bool:
+    meta = obj.get("metadata") or {}
+    try:
+        ctx.backend.get(
+            rtype.key, meta.get("name", ""), meta.get("namespace") or (str(namespace) if namespace else None)
+        )
+    except ApiError:
+        return False
+    return True
+
+
+def create(ctx: KubectlContext, argv: list[str]) -> CommandResult:
+    flags = [*_FILE_FLAGS, Flag("dry-run")]
+    p = parse_flags(argv, flags)
+    if p.get("filename"):
+        manifests = _load(ctx, p.get("filename"), bool(p.get("recursive")))  # type: ignore[arg-type]
+        _check_types(ctx, manifests)
+        return _each(ctx, manifests, p.get("namespace"), "create")
+    if len(p.args) >= 2 and p.args[0] in ("namespace", "ns"):
+        name = p.args[1]
+        ctx.backend.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+        return CommandResult(f"namespace/{name} created\n")
+    if not p.args:
+        raise fail("must specify one of -f and -k")
+    raise fail(
+        f'"kubectl create {p.args[0]}" is not available in the sandbox; write a manifest and use kubectl apply -f'
+    )
+
+
+def delete(ctx: KubectlContext, argv: list[str]) -> CommandResult:
+    flags = [
+        *_FILE_FLAGS,
+        Flag("selector", "l"),
+        Flag("all", value=False),
+        Flag("ignore-not-found", value=False),
+        Flag("wait", value=False),
+        Flag("now", value=False),
+        Flag("force", value=False),
+        Flag("grace-period"),
+    ]
+    p = parse_flags(argv, flags)
+    targets: list[tuple] = []  # (rtype, name, namespace or None, source)
+    if p.get("filename"):
+        manifests = _load(ctx, p.get("filename"), bool(p.get("recursive")))  # type: ignore[arg-type]
+        _check_types(ctx, manifests)
+        for m in manifests:
+            rtype = resolve_kind(m.obj["apiVersion"], m.obj["kind"])
+            meta = m.obj.get("metadata") or {}
+            ns = meta.get("namespace") or (p.get("namespace") if rtype.namespaced else None)
+            targets.append((rtype, meta.get("name", ""), ns, m.source))
+    elif p.args:
+        if "/" in p.args[0]:
+            for arg in p.args:
+                kind, _, name = arg.partition("/")
+                targets.append((resolve_type(kind, ctx), name, p.get("namespace"), None))
+        else:
+            rtype = resolve_type(p.args[0], ctx)
+            names = p.args[1:]
+            if p.get("selector") or p.get("all"):
+                ns = ctx.namespace(p.get("namespace"))
+                objs = ctx.backend.list(rtype.key, ns, label_selector=p.get("selector"))  # type: ignore[arg-type]
+                if not objs:
+                    return CommandResult(
+                        "",
+                        "No resources found\n"
+                        if not rtype.namespaced
+                        else f"No resources found in {ns} namespace.\n",
+                    )
+                names = [o["metadata"]["name"] for o in objs]
+            if not names:
+                raise fail("resource(s) were provided, but no name was specified")
+            targets += [(rtype, n, p.get("namespace"), None) for n in names]
+    else:
+        raise fail(
+            "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"
+        )
+    out, err = [], []
+    for rtype, name, ns, _source in targets:
+        try:
+            ctx.backend.delete(rtype.key, name, str(ns) if ns else None)
+            out.append(f'{kind_group(rtype)} "{name}" deleted')
+        except NotFound as exc:
+            if not p.get("ignore-not-found"):
+                err.append(exc.kubectl_text())
+    return CommandResult("".join(f"{x}\n" for x in out), "".join(f"{x}\n" for x in err), 1 if err else 0)
+
+
+def label(ctx: KubectlContext, argv: list[str]) -> CommandResult:
+    p = parse_flags(
+        argv, [Flag("namespace", "n"), Flag("overwrite", value=False), Flag("context"), Flag("output", "o")]
+    )
+    args = list(p.args)
+    if not args:
+        raise fail("one or more resources must be specified as <resource> <name> or <resource>/<name>")
+    if "/" in args[0]:
+        kind, _, name = args.pop(0).partition("/")
+        targets = [(resolve_type(kind, ctx), name)]
+    else:
+        rtype = resolve_type(args.pop(0), ctx)
+        names = [a for a in args if "=" not in a and not a.endswith("-")]
+        args = [a for a in args if a not in names]
+        if not names:
+            raise fail("one or more resources must be specified as <resource> <name> or <resource>/<name>")
+        targets = [(rtype, n) for n in names]
+    changes: dict[str, str | None] = {}
+    for a in args:
+        if a.endswith("-") and "=" not in a:
+            changes[a[:-1]] = None
+        elif "=" in a:
+            key, _, value = a.partition("=")
+            changes[key] = value
+        else:
+            raise fail(f"invalid label spec: {a}")
+    if not changes:
+        raise fail("at least one label update is required")
+    out = []
+    for rtype, name in targets:
+        before = ctx.backend.get(rtype.key, name, p.get("namespace"))  # type: ignore[arg-type]
+        try:
+            after = ctx.backend.label(
+                rtype.key, name, changes, p.get("namespace"), overwrite=bool(p.get("overwrite"))
+            )  # type: ignore[arg-type]
+        except ApiError as exc:
+            raise fail(exc.message) from None
+        old_labels = before["metadata"].get("labels") or {}
+        new_labels = after["metadata"].get("labels") or {}
+        # kubectl's rule: unchanged → "not labeled"; smaller without --overwrite → "unlabeled"
+        if old_labels == new_labels:
+            message = "not labeled"
+        elif len(new_labels) < len(old_labels) and not p.get("overwrite"):
+            message = "unlabeled"
+        else:
+            message = "labeled"
+        out.append(f"{kind_group(rtype)}/{name} {message}")
+    return CommandResult("".join(f"{x}\n" for x in out))
+
+
+def scale(ctx: KubectlContext, argv: list[str]) -> CommandResult:
+    p = parse_flags(argv, [Flag("namespace", "n"), Flag("replicas"), Flag("context")])
+    if p.get("replicas") is None:
+        raise fail('required flag(s) "replicas" not set')
+    try:
+        replicas = int(str(p.get("replicas")))
+    except ValueError:
+        raise fail(
+            f'invalid argument "{p.get("replicas")}" for "--replicas" flag: strconv.ParseInt: parsing "{p.get("replicas")}": invalid syntax'
+        ) from None
+    args = list(p.args)
+    if args and "/" in args[0]:
+        kind, _, name = args[0].partition("/")
+    elif len(args) >= 2:
+        kind, name = args[0], args[1]
+    else:
+        raise fail("resource(s) were provided, but no name was specified")
+    rtype = resolve_type(kind, ctx)
+    ctx.backend.patch(rtype.key, name, {"spec": {"replicas": replicas}}, p.get("namespace"))  # type: ignore[arg-type]
+    return CommandResult(f"{kind_group(rtype)}/{name} scaled\n")
