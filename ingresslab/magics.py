@@ -24,7 +24,7 @@ def current_lab() -> Any:
     """The Lab the magics use; connects with the defaults if none was made yet."""
     global _current
     if _current is None:
-        from ingresslab.connect import connect
+        from ingresslab.connection import connect
 
         _current = connect()
     return _current

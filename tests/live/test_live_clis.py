@@ -72,7 +72,7 @@ def test_missing_istioctl_names_the_install_hint(remote, monkeypatch, tmp_path):
 
 
 class _Echo(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - the stdlib's name
+    def do_GET(self):
         body = f"{self.headers['Host']} {self.path}\n".encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
