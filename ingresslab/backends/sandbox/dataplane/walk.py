@@ -70,6 +70,7 @@ def send_request(
     client_port: int | None = None,
     client_pod: dict | None = None,
     user_agent: str | None = USER_AGENT,
+    accept: str | None = "*/*",
     connect_timeout: float | None = None,
 ) -> Response:
     """Send a request to `dest` (ip, port) or to the IP literal in `url`; returns what the client sees.
@@ -110,8 +111,8 @@ def send_request(
     hdrs = [("Host", host_header or default_host)]
     if user_agent and "user-agent" not in names:
         hdrs.append(("User-Agent", user_agent))
-    if "accept" not in names:
-        hdrs.append(("Accept", "*/*"))
+    if accept and "accept" not in names:
+        hdrs.append(("Accept", accept))
     hdrs += [(k, v) for k, v in extra if k.lower() != "host"]
     if body and "content-length" not in names:
         hdrs.append(("Content-Length", str(len(body.encode()))))
@@ -127,7 +128,7 @@ def send_request(
         result = net.connect(cluster, conn, request, start, client_pod=client_pod)
     if result.error == "timeout":
         wait = connect_timeout if connect_timeout is not None else SYN_GIVE_UP
-        end = start + wait + cluster.store.rng.uniform(0.0005, 0.0015)
+        end = start + wait + cluster.store.rng.uniform(0.001, 0.0019)
     else:
         end = max(result.end, start) + (net.hop(cluster) if result.response is not None else 0.0)
     cluster.store.advance(end - cluster.store.now)
