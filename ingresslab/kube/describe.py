@@ -26,7 +26,7 @@ from ingresslab.kube.printers.tabwriter import tabwrite
 from ingresslab.kube.resources import ResourceType
 from ingresslab.kube.timefmt import parse_time, rfc1123z, since
 
-__all__ = ["Lookup", "Related", "describe", "describable"]
+__all__ = ["Lookup", "Related", "describable", "describe"]
 
 Lookup = Callable[..., "dict | None"]
 
@@ -44,7 +44,9 @@ class Related:
 
     def list(self, key: str, namespace: str | None) -> list[dict]:
         return [
-            o for o in self.related.get(key, []) if namespace is None or _meta(o).get("namespace") == namespace
+            o
+            for o in self.related.get(key, [])
+            if namespace is None or _meta(o).get("namespace") == namespace
         ]
 
     def get(self, key: str, name: str, namespace: str | None) -> dict | None:
@@ -149,7 +151,9 @@ def _events(w: _Writer, events: list[dict], now: datetime) -> None:
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.write(1, "----\t------\t----\t----\t-------\n")
     for ev in sorted(events, key=when):
-        first = since(ev.get("eventTime"), now) if ev.get("eventTime") else since(ev.get("firstTimestamp"), now)
+        first = (
+            since(ev.get("eventTime"), now) if ev.get("eventTime") else since(ev.get("firstTimestamp"), now)
+        )
         series = ev.get("series")
         if series:
             interval = f"{since(series.get('lastObservedTime'), now)} (x{series.get('count')} over {first})"
@@ -251,7 +255,9 @@ def _describe_endpoints(ep: dict, rel: Related, now: datetime) -> str:
             w.write(2, "Name\tPort\tProtocol\n")
             w.write(2, "----\t----\t--------\n")
             for port in subset["ports"]:
-                w.write(2, f"{port.get('name') or '<unset>'}\t{port.get('port')}\t{port.get('protocol', 'TCP')}\n")
+                w.write(
+                    2, f"{port.get('name') or '<unset>'}\t{port.get('port')}\t{port.get('protocol', 'TCP')}\n"
+                )
         w.write(0, "\n")
     _events(w, rel.events_for(ep), now)
     return w.text()
@@ -272,9 +278,9 @@ def _backend(ing: dict, backend: dict | None, rel: Related) -> str:
             return f'{label} (<error: services "{service.get("name", "")}" not found>)'
         port_name = ""
         for sp in _get(svc, "spec", "ports") or []:
-            if port.get("number") and port["number"] == sp.get("port"):
-                port_name = sp.get("name") or ""
-            elif port.get("name") and port["name"] == sp.get("name"):
+            if (port.get("number") and port["number"] == sp.get("port")) or (
+                port.get("name") and port["name"] == sp.get("name")
+            ):
                 port_name = sp.get("name") or ""
         endpoints = _service_endpoints(svc, rel)
         return f"{label} ({format_endpoints(endpoints, {port_name})})"
@@ -365,7 +371,9 @@ def _containers(w: _Writer, title: str, containers: list[dict], statuses: list[d
         ports = c.get("ports") or []
         ports_text, host_text = _container_ports(ports, "containerPort"), _container_ports(ports, "hostPort")
         w.write(2, f"Ports:\t{ports_text}\n" if "," in ports_text else f"Port:\t{ports_text or '<none>'}\n")
-        w.write(2, f"Host Ports:\t{host_text}\n" if "," in host_text else f"Host Port:\t{host_text or '<none>'}\n")
+        w.write(
+            2, f"Host Ports:\t{host_text}\n" if "," in host_text else f"Host Port:\t{host_text or '<none>'}\n"
+        )
         for label, values in (("Command", c.get("command")), ("Args", c.get("args"))):
             if values:
                 w.write(2, f"{label}:\n")
@@ -389,7 +397,9 @@ def _containers(w: _Writer, title: str, containers: list[dict], statuses: list[d
         for var in env:
             if "valueFrom" in var:
                 ref = var["valueFrom"].get("fieldRef") or {}
-                w.write(3, f"{var.get('name')}:\t ({ref.get('apiVersion', 'v1')}:{ref.get('fieldPath', '')})\n")
+                w.write(
+                    3, f"{var.get('name')}:\t ({ref.get('apiVersion', 'v1')}:{ref.get('fieldPath', '')})\n"
+                )
                 continue
             for i, line in enumerate(str(var.get("value", "")).split("\n")):
                 w.write(3, f"{var.get('name')}:\t{line}\n" if i == 0 else f"\t{line}\n")
@@ -421,7 +431,10 @@ def _volumes(w: _Writer, volumes: list[dict]) -> None:
                     w.write(2, f"ConfigMapName:\t{source['configMap'].get('name', '')}\n")
                     w.write(2, f"Optional:\t{str(bool(source['configMap'].get('optional'))).lower()}\n")
                 elif "serviceAccountToken" in source:
-                    w.write(2, f"TokenExpirationSeconds:\t{source['serviceAccountToken'].get('expirationSeconds', 3607)}\n")
+                    w.write(
+                        2,
+                        f"TokenExpirationSeconds:\t{source['serviceAccountToken'].get('expirationSeconds', 3607)}\n",
+                    )
         elif "emptyDir" in vol:
             w.write(2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n")
             w.write(2, f"Medium:\t{vol['emptyDir'].get('medium', '')}\n")
@@ -520,7 +533,12 @@ def _describe_pod(pod: dict, rel: Related, now: datetime) -> str:
         _containers(w, "Init Containers", spec["initContainers"], status.get("initContainerStatuses") or [])
     _containers(w, "Containers", spec.get("containers") or [], status.get("containerStatuses") or [])
     if spec.get("ephemeralContainers"):
-        _containers(w, "Ephemeral Containers", spec["ephemeralContainers"], status.get("ephemeralContainerStatuses") or [])
+        _containers(
+            w,
+            "Ephemeral Containers",
+            spec["ephemeralContainers"],
+            status.get("ephemeralContainerStatuses") or [],
+        )
     if status.get("conditions"):
         w.write(0, "Conditions:\n  Type\tStatus\n")
         for cond in status["conditions"]:

@@ -31,7 +31,9 @@ def service_v1() -> dict:
             "internalTrafficPolicy": "Cluster",
             "ipFamilies": ["IPv4"],
             "ipFamilyPolicy": "SingleStack",
-            "ports": [{"name": "http-v1", "nodePort": 30001, "port": 7777, "protocol": "TCP", "targetPort": 5678}],
+            "ports": [
+                {"name": "http-v1", "nodePort": 30001, "port": 7777, "protocol": "TCP", "targetPort": 5678}
+            ],
             "selector": {"app": "hw-v1"},
             "sessionAffinity": "None",
             "type": "NodePort",
@@ -48,8 +50,16 @@ def endpoints_v1() -> dict:
         "subsets": [
             {
                 "addresses": [
-                    {"ip": "10.244.0.10", "nodeName": "minikube", "targetRef": {"kind": "Pod", "name": "dest-depl-v1-7d9c8b6f4-2xkqp"}},
-                    {"ip": "10.244.0.11", "nodeName": "minikube", "targetRef": {"kind": "Pod", "name": "dest-depl-v1-7d9c8b6f4-9hmzt"}},
+                    {
+                        "ip": "10.244.0.10",
+                        "nodeName": "minikube",
+                        "targetRef": {"kind": "Pod", "name": "dest-depl-v1-7d9c8b6f4-2xkqp"},
+                    },
+                    {
+                        "ip": "10.244.0.11",
+                        "nodeName": "minikube",
+                        "targetRef": {"kind": "Pod", "name": "dest-depl-v1-7d9c8b6f4-9hmzt"},
+                    },
                 ],
                 "ports": [{"name": "http-v1", "port": 5678, "protocol": "TCP"}],
             }
@@ -66,7 +76,12 @@ def pod_v1(name: str, ip: str, *, started: str = "2024-09-15T08:47:52Z") -> dict
             labels={"app": "hw-v1", "pod-template-hash": "7d9c8b6f4", "version": "v1"},
             generateName="dest-depl-v1-7d9c8b6f4-",
             ownerReferences=[
-                {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "dest-depl-v1-7d9c8b6f4", "controller": True}
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "ReplicaSet",
+                    "name": "dest-depl-v1-7d9c8b6f4",
+                    "controller": True,
+                }
             ],
         ),
         "spec": {
@@ -89,8 +104,18 @@ def pod_v1(name: str, ip: str, *, started: str = "2024-09-15T08:47:52Z") -> dict
             "priority": 0,
             "serviceAccountName": "default",
             "tolerations": [
-                {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists", "tolerationSeconds": 300},
-                {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable", "operator": "Exists", "tolerationSeconds": 300},
+                {
+                    "effect": "NoExecute",
+                    "key": "node.kubernetes.io/not-ready",
+                    "operator": "Exists",
+                    "tolerationSeconds": 300,
+                },
+                {
+                    "effect": "NoExecute",
+                    "key": "node.kubernetes.io/unreachable",
+                    "operator": "Exists",
+                    "tolerationSeconds": 300,
+                },
             ],
             "volumes": [
                 {
@@ -135,7 +160,10 @@ def pod_v1(name: str, ip: str, *, started: str = "2024-09-15T08:47:52Z") -> dict
 
 
 def pods_v1() -> list[dict]:
-    return [pod_v1("dest-depl-v1-7d9c8b6f4-2xkqp", "10.244.0.10"), pod_v1("dest-depl-v1-7d9c8b6f4-9hmzt", "10.244.0.11")]
+    return [
+        pod_v1("dest-depl-v1-7d9c8b6f4-2xkqp", "10.244.0.10"),
+        pod_v1("dest-depl-v1-7d9c8b6f4-9hmzt", "10.244.0.11"),
+    ]
 
 
 def nginx_controller_service() -> dict:
@@ -152,10 +180,27 @@ def nginx_controller_service() -> dict:
             "clusterIP": "10.105.24.57",
             "clusterIPs": ["10.105.24.57"],
             "ports": [
-                {"appProtocol": "http", "name": "http", "nodePort": 31440, "port": 80, "protocol": "TCP", "targetPort": "http"},
-                {"appProtocol": "https", "name": "https", "nodePort": 30652, "port": 443, "protocol": "TCP", "targetPort": "https"},
+                {
+                    "appProtocol": "http",
+                    "name": "http",
+                    "nodePort": 31440,
+                    "port": 80,
+                    "protocol": "TCP",
+                    "targetPort": "http",
+                },
+                {
+                    "appProtocol": "https",
+                    "name": "https",
+                    "nodePort": 30652,
+                    "port": 443,
+                    "protocol": "TCP",
+                    "targetPort": "https",
+                },
             ],
-            "selector": {"app.kubernetes.io/component": "controller", "app.kubernetes.io/name": "ingress-nginx"},
+            "selector": {
+                "app.kubernetes.io/component": "controller",
+                "app.kubernetes.io/name": "ingress-nginx",
+            },
             "type": "NodePort",
         },
     }
@@ -165,12 +210,23 @@ def istio_gateway_service() -> dict:
     return {
         "apiVersion": "v1",
         "kind": "Service",
-        "metadata": _meta("istio-ingressgateway", "istio-system", labels={"app": "istio-ingressgateway", "istio": "ingressgateway"}, created="2024-09-15T06:00:00Z"),
+        "metadata": _meta(
+            "istio-ingressgateway",
+            "istio-system",
+            labels={"app": "istio-ingressgateway", "istio": "ingressgateway"},
+            created="2024-09-15T06:00:00Z",
+        ),
         "spec": {
             "clusterIP": "10.98.44.170",
             "clusterIPs": ["10.98.44.170"],
             "ports": [
-                {"name": "status-port", "nodePort": 31867, "port": 15021, "protocol": "TCP", "targetPort": 15021},
+                {
+                    "name": "status-port",
+                    "nodePort": 31867,
+                    "port": 15021,
+                    "protocol": "TCP",
+                    "targetPort": 15021,
+                },
                 {"name": "http2", "nodePort": 30736, "port": 80, "protocol": "TCP", "targetPort": 8080},
                 {"name": "https", "nodePort": 32195, "port": 443, "protocol": "TCP", "targetPort": 8443},
             ],

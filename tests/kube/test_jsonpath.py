@@ -88,7 +88,9 @@ def test_missing_key_prints_nothing_by_default_and_errors_when_disallowed():
     assert evaluate("{.spec.nothing}", service_v1()) == ""
     with pytest.raises(JsonPathError) as err:
         evaluate("{.spec.nothing}", service_v1(), allow_missing_keys=False)
-    assert str(err.value).startswith('error: error executing jsonpath "{.spec.nothing}": Error executing template: nothing is not found.')
+    assert str(err.value).startswith(
+        'error: error executing jsonpath "{.spec.nothing}": Error executing template: nothing is not found.'
+    )
 
 
 def test_index_out_of_range_is_an_error_with_kubectl_wording():
@@ -96,11 +98,16 @@ def test_index_out_of_range_is_an_error_with_kubectl_wording():
         evaluate("{.items[0].metadata.name}", {"apiVersion": "v1", "items": [], "kind": "List"})
     message = err.value.message
     assert "array index out of bounds: index 0, length 0" in message
-    assert '\tobject given to jsonpath engine was:\n\t\tmap[string]interface {}{"apiVersion":"v1", "items":[]interface {}{}, "kind":"List"}\n\n' in message
+    assert (
+        '\tobject given to jsonpath engine was:\n\t\tmap[string]interface {}{"apiVersion":"v1", "items":[]interface {}{}, "kind":"List"}\n\n'
+        in message
+    )
 
 
 def test_parse_errors_name_the_template():
-    with pytest.raises(JsonPathError, match=r"^error: error parsing jsonpath \{.items\[0\], unclosed action$"):
+    with pytest.raises(
+        JsonPathError, match=r"^error: error parsing jsonpath \{.items\[0\], unclosed action$"
+    ):
         evaluate("{.items[0]", pod_list())
     with pytest.raises(JsonPathError, match="unrecognized character in action: U\\+007E '~'"):
         evaluate('{.items[?(@.a=~"x")]}', pod_list())
@@ -112,7 +119,10 @@ def test_incompatible_filter_types_are_reported():
 
 
 def test_jsonpath_as_json_wraps_each_result_in_an_indented_array():
-    assert evaluate("{.spec.ports[*].port}", istio_gateway_service(), as_json=True) == "[\n    15021,\n    80,\n    443\n]\n"
+    assert (
+        evaluate("{.spec.ports[*].port}", istio_gateway_service(), as_json=True)
+        == "[\n    15021,\n    80,\n    443\n]\n"
+    )
 
 
 def test_stray_end_is_rejected():
@@ -140,7 +150,7 @@ TEMPLATES = [
     "{.metadata.labels}",
     "{.metadata['labels']}",
     "{$.kind}/{@.metadata.name}",
-    'x{"\\n"}y{\'\\t\'}z',
+    "x{\"\\n\"}y{'\\t'}z",
     '{range .spec.ports[*]}{.name}={.port}{"\\n"}{end}',
     "{range .spec.ports[*]}[{.nodePort}]{end}",
     "{.spec.type.x}",
@@ -149,7 +159,7 @@ TEMPLATES = [
     "{.spec.ports[1:0]}",
     "{.spec.ports[0:0]}",
     "{.spec.type[0]}",
-    "{.spec.ports[?(@.port==\"80\")]}",
+    '{.spec.ports[?(@.port=="80")]}',
     "{.spec.ports[0]",
     "{.spec.ports[x]}",
     "{.spec.ports[?(@.port>1}",
@@ -169,7 +179,7 @@ LIST_TEMPLATES = [
     "{.items[*].metadata.name}",
     "{.items[0].status.podIP}",
     '{range .items[*]}{.metadata.name}{"\\t"}{.status.podIP}{"\\n"}{end}',
-    "{.items[?(@.status.podIP==\"10.244.0.11\")].metadata.name}",
+    '{.items[?(@.status.podIP=="10.244.0.11")].metadata.name}',
     "{.items[*].spec.containers[0].args}",
     "{.items[5].metadata.name}",
     "{range .items[*]}{range .spec.containers[*]}{.name}:{.image}{end};{end}",
@@ -219,7 +229,9 @@ def test_matches_kubectl_on_a_service(template, strict, tmp_path):
     obj = istio_gateway_service()
     obj["spec"]["ports"][1]["targetPort"] = "http"  # a string and an int in one list
     flags = ("--allow-missing-template-keys=false",) if strict else ()
-    _same(_ours(_labelled(obj), template, strict), _kubectl_jsonpath(obj, template, tmp_path, *flags), template)
+    _same(
+        _ours(_labelled(obj), template, strict), _kubectl_jsonpath(obj, template, tmp_path, *flags), template
+    )
 
 
 @needs_kubectl

@@ -64,7 +64,15 @@ def test_loadbalancer_address_is_clipped_to_16_characters_unless_wide():
 
 def test_all_namespaces_prepends_namespace_column():
     out = table("svc", [nginx_controller_service(), istio_gateway_service()], all_namespaces=True)
-    assert out.splitlines()[0].split() == ["NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+    assert out.splitlines()[0].split() == [
+        "NAMESPACE",
+        "NAME",
+        "TYPE",
+        "CLUSTER-IP",
+        "EXTERNAL-IP",
+        "PORT(S)",
+        "AGE",
+    ]
     assert out.splitlines()[1] == (
         "ingress-nginx   ingress-nginx-controller   NodePort       10.105.24.57   <none>        "
         "80:31440/TCP,443:30652/TCP                   120m"
@@ -143,14 +151,48 @@ def test_empty_list_prints_nothing():
 @pytest.mark.parametrize(
     ("mutate", "ready", "status", "restarts"),
     [
-        (lambda p: p["status"]["containerStatuses"][0].update(state={"waiting": {"reason": "ContainerCreating"}}, ready=False), "0/1", "ContainerCreating", "0"),
-        (lambda p: p["status"]["containerStatuses"][0].update(
-            state={"waiting": {"reason": "CrashLoopBackOff"}}, ready=False, restartCount=4,
-            lastState={"terminated": {"exitCode": 1, "finishedAt": "2024-09-15T08:58:00Z"}}), "0/1", "CrashLoopBackOff", "4 (2m ago)"),
-        (lambda p: p["status"]["containerStatuses"][0].update(state={"terminated": {"exitCode": 0, "reason": "Completed"}}, ready=False), "0/1", "Completed", "0"),
-        (lambda p: p["status"]["containerStatuses"][0].update(state={"terminated": {"exitCode": 137}}, ready=False), "0/1", "ExitCode:137", "0"),
+        (
+            lambda p: p["status"]["containerStatuses"][0].update(
+                state={"waiting": {"reason": "ContainerCreating"}}, ready=False
+            ),
+            "0/1",
+            "ContainerCreating",
+            "0",
+        ),
+        (
+            lambda p: p["status"]["containerStatuses"][0].update(
+                state={"waiting": {"reason": "CrashLoopBackOff"}},
+                ready=False,
+                restartCount=4,
+                lastState={"terminated": {"exitCode": 1, "finishedAt": "2024-09-15T08:58:00Z"}},
+            ),
+            "0/1",
+            "CrashLoopBackOff",
+            "4 (2m ago)",
+        ),
+        (
+            lambda p: p["status"]["containerStatuses"][0].update(
+                state={"terminated": {"exitCode": 0, "reason": "Completed"}}, ready=False
+            ),
+            "0/1",
+            "Completed",
+            "0",
+        ),
+        (
+            lambda p: p["status"]["containerStatuses"][0].update(
+                state={"terminated": {"exitCode": 137}}, ready=False
+            ),
+            "0/1",
+            "ExitCode:137",
+            "0",
+        ),
         (lambda p: p["metadata"].update(deletionTimestamp="2024-09-15T08:59:00Z"), "1/1", "Terminating", "0"),
-        (lambda p: (p["status"].update(phase="Pending"), p["status"].pop("containerStatuses")), "0/1", "Pending", "0"),
+        (
+            lambda p: (p["status"].update(phase="Pending"), p["status"].pop("containerStatuses")),
+            "0/1",
+            "Pending",
+            "0",
+        ),
     ],
     ids=["creating", "crashloop", "completed", "exitcode", "terminating", "pending"],
 )
@@ -164,18 +206,32 @@ def test_pod_status_column_follows_container_states(mutate, ready, status, resta
 def test_injected_pod_counts_two_containers():
     pod = pod_v1("p", "10.244.0.12")
     pod["spec"]["containers"].append({"name": "istio-proxy", "image": "docker.io/istio/proxyv2:1.23.0"})
-    pod["status"]["containerStatuses"].append({"name": "istio-proxy", "ready": True, "restartCount": 0, "state": {"running": {}}})
+    pod["status"]["containerStatuses"].append(
+        {"name": "istio-proxy", "ready": True, "restartCount": 0, "state": {"running": {}}}
+    )
     assert table("pods", [pod]).splitlines()[1].split()[1] == "2/2"
 
 
 def test_namespace_node_job_and_configmap_columns():
-    ns = {"metadata": {"name": "application", "creationTimestamp": "2024-09-15T08:00:00Z"}, "status": {"phase": "Active"}}
+    ns = {
+        "metadata": {"name": "application", "creationTimestamp": "2024-09-15T08:00:00Z"},
+        "status": {"phase": "Active"},
+    }
     assert table("ns", [ns]) == "NAME          STATUS   AGE\napplication   Active   60m\n"
     node = {
-        "metadata": {"name": "minikube", "creationTimestamp": "2024-09-13T09:00:00Z", "labels": {"node-role.kubernetes.io/control-plane": ""}},
+        "metadata": {
+            "name": "minikube",
+            "creationTimestamp": "2024-09-13T09:00:00Z",
+            "labels": {"node-role.kubernetes.io/control-plane": ""},
+        },
         "status": {
             "conditions": [{"type": "Ready", "status": "True"}],
-            "nodeInfo": {"kubeletVersion": "v1.31.0", "osImage": "Ubuntu 22.04.4 LTS", "kernelVersion": "6.8.0", "containerRuntimeVersion": "docker://27.2.0"},
+            "nodeInfo": {
+                "kubeletVersion": "v1.31.0",
+                "osImage": "Ubuntu 22.04.4 LTS",
+                "kernelVersion": "6.8.0",
+                "containerRuntimeVersion": "docker://27.2.0",
+            },
             "addresses": [{"type": "InternalIP", "address": "192.168.76.2"}],
         },
     }
@@ -186,9 +242,20 @@ def test_namespace_node_job_and_configmap_columns():
     job = {
         "metadata": {"name": "ingress-nginx-admission-create", "creationTimestamp": "2024-09-15T07:00:00Z"},
         "spec": {"completions": 1},
-        "status": {"succeeded": 1, "startTime": "2024-09-15T07:00:00Z", "completionTime": "2024-09-15T07:00:09Z", "conditions": [{"type": "Complete", "status": "True"}]},
+        "status": {
+            "succeeded": 1,
+            "startTime": "2024-09-15T07:00:00Z",
+            "completionTime": "2024-09-15T07:00:09Z",
+            "conditions": [{"type": "Complete", "status": "True"}],
+        },
     }
-    assert table("jobs", [job]).splitlines()[1].split() == ["ingress-nginx-admission-create", "Complete", "1/1", "9s", "120m"]
+    assert table("jobs", [job]).splitlines()[1].split() == [
+        "ingress-nginx-admission-create",
+        "Complete",
+        "1/1",
+        "9s",
+        "120m",
+    ]
     cm = {"metadata": {"name": "kube-root-ca.crt", "creationTimestamp": CREATED_CM}, "data": {"ca.crt": "x"}}
     assert table("cm", [cm]) == "NAME               DATA   AGE\nkube-root-ca.crt   1      12m\n"
 
@@ -205,11 +272,20 @@ def test_istio_crd_printer_columns():
         "NAME                      GATEWAYS                      HOSTS            AGE\n"
         'vs-google-via-egress-gw   ["gw-egress-google","mesh"]   ["google.com"]   12m\n'
     )
-    se = {"metadata": {"name": "se-google", "creationTimestamp": CREATED_CM}, "spec": {"hosts": ["google.com"], "resolution": "DNS"}}
-    assert table("se", [se]) == 'NAME        HOSTS            LOCATION   RESOLUTION   AGE\nse-google   ["google.com"]              DNS          12m\n'
+    se = {
+        "metadata": {"name": "se-google", "creationTimestamp": CREATED_CM},
+        "spec": {"hosts": ["google.com"], "resolution": "DNS"},
+    }
+    assert (
+        table("se", [se])
+        == 'NAME        HOSTS            LOCATION   RESOLUTION   AGE\nse-google   ["google.com"]              DNS          12m\n'
+    )
     gw = {"metadata": {"name": "my-istio-ingress-gw", "creationTimestamp": CREATED_CM}, "spec": {}}
     assert table("gw", [gw]) == "NAME                  AGE\nmy-istio-ingress-gw   12m\n"
-    dr = {"metadata": {"name": "dr-egress-google", "creationTimestamp": CREATED_CM}, "spec": {"host": "istio-egressgateway.istio-system.svc.cluster.local"}}
+    dr = {
+        "metadata": {"name": "dr-egress-google", "creationTimestamp": CREATED_CM},
+        "spec": {"host": "istio-egressgateway.istio-system.svc.cluster.local"},
+    }
     assert table("dr", [dr]).splitlines()[0].split() == ["NAME", "HOST", "AGE"]
 
 
@@ -222,7 +298,10 @@ def test_table_cells_stop_at_line_breaks():
 def test_print_name_uses_group_qualified_singular():
     assert printers.print_name(resolve("svc"), [service_v1()]) == "service/dest-svc-v1\n"
     assert printers.print_name(resolve("deploy"), [deployment_v1()]) == "deployment.apps/dest-depl-v1\n"
-    assert printers.print_name(resolve("ing"), [nginx_ingress()]) == "ingress.networking.k8s.io/my-nginx-ingress\n"
+    assert (
+        printers.print_name(resolve("ing"), [nginx_ingress()])
+        == "ingress.networking.k8s.io/my-nginx-ingress\n"
+    )
 
 
 def test_no_resources_message():
@@ -236,7 +315,9 @@ def test_json_of_several_objects_is_a_list_with_four_space_indent():
     assert data["kind"] == "List" and data["metadata"] == {"resourceVersion": ""} and len(data["items"]) == 2
     assert out.startswith('{\n    "apiVersion": "v1",\n    "items": [\n        {\n')
     assert printers.print_json([service_v1()]) == printers.print_json(service_v1())
-    assert printers.print_json([]).endswith('"kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n')
+    assert printers.print_json([]).endswith(
+        '"kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n'
+    )
 
 
 def test_yaml_key_order_is_go_yaml_natural_order():
@@ -247,14 +328,17 @@ def test_yaml_key_order_is_go_yaml_natural_order():
 
 def test_yaml_quotes_what_would_read_back_as_another_type():
     out = printers.print_yaml({"a": "y", "b": "80", "c": "*.example.com", "d": "", "e": "x\ny", "f": 1.5})
-    assert out == "a: \"y\"\nb: \"80\"\nc: '*.example.com'\nd: \"\"\ne: |-\n  x\n  y\nf: 1.5\n"
+    assert out == 'a: "y"\nb: "80"\nc: \'*.example.com\'\nd: ""\ne: |-\n  x\n  y\nf: 1.5\n'
 
 
 def _kubectl_output(obj: dict, fmt: str, tmp_path) -> str:
     path = tmp_path / "obj.json"
     path.write_text(json.dumps(obj))
     proc = subprocess.run(
-        [KUBECTL, "label", "--local", "-f", str(path), "x=y", "-o", fmt], capture_output=True, text=True, timeout=30
+        [KUBECTL, "label", "--local", "-f", str(path), "x=y", "-o", fmt],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout

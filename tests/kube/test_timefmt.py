@@ -54,7 +54,9 @@ def test_age_without_timestamp_is_unknown():
 
 
 def test_parse_time_accepts_offsets_and_fractions():
-    assert parse_time("2024-09-15T10:00:00.123+02:00") == datetime(2024, 9, 15, 8, 0, 0, 123000, tzinfo=timezone.utc)
+    assert parse_time("2024-09-15T10:00:00.123+02:00") == datetime(
+        2024, 9, 15, 8, 0, 0, 123000, tzinfo=timezone.utc
+    )
 
 
 def test_parse_time_rejects_garbage_with_a_clear_message():

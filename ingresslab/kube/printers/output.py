@@ -87,7 +87,9 @@ _NON_STRING_WORDS = {
 _INT = re.compile(r"^[-+]?(0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9_]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$")
 _BASE60 = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
-_TIMESTAMP = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::?\d{2})?))?)?$")
+_TIMESTAMP = re.compile(
+    r"^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::?\d{2})?))?)?$"
+)
 
 
 def _reads_as_non_string(s: str) -> bool:
@@ -123,7 +125,9 @@ _GoYamlRepresenter.add_representer(float, _GoYamlRepresenter.represent_float)
 _GoYamlRepresenter.add_representer(dict, _GoYamlRepresenter.represent_dict)
 
 
-class _GoYamlDumper(yaml.emitter.Emitter, yaml.serializer.Serializer, _GoYamlRepresenter, yaml.resolver.Resolver):
+class _GoYamlDumper(
+    yaml.emitter.Emitter, yaml.serializer.Serializer, _GoYamlRepresenter, yaml.resolver.Resolver
+):
     def __init__(self, stream: Any, **kwargs: Any) -> None:
         yaml.emitter.Emitter.__init__(self, stream, allow_unicode=True, width=80, indent=2)
         yaml.serializer.Serializer.__init__(self)

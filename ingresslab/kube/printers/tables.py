@@ -146,7 +146,9 @@ def _pod_summary(pod: dict, now: datetime) -> tuple[str, str, str]:
         if term is not None:
             if not term.get("reason"):
                 signal = int(term.get("signal") or 0)
-                reason = f"Init:Signal:{signal}" if signal else f"Init:ExitCode:{int(term.get('exitCode') or 0)}"
+                reason = (
+                    f"Init:Signal:{signal}" if signal else f"Init:ExitCode:{int(term.get('exitCode') or 0)}"
+                )
             else:
                 reason = "Init:" + term["reason"]
         elif waiting is not None and waiting.get("reason") and waiting.get("reason") != "PodInitializing":
@@ -275,7 +277,12 @@ def _service_columns(wide: bool) -> list[Column]:
     return [
         Column("NAME", _name),
         Column("TYPE", lambda o, n: _get(o, "spec", "type") or "ClusterIP"),
-        Column("CLUSTER-IP", lambda o, n: (_get(o, "spec", "clusterIPs") or [None])[0] or _get(o, "spec", "clusterIP") or "<none>"),
+        Column(
+            "CLUSTER-IP",
+            lambda o, n: (
+                (_get(o, "spec", "clusterIPs") or [None])[0] or _get(o, "spec", "clusterIP") or "<none>"
+            ),
+        ),
         Column("EXTERNAL-IP", lambda o, n: _external_ip(o, wide)),
         Column("PORT(S)", _ports),
         Column("AGE", _age),
@@ -496,7 +503,9 @@ def _ingress_class_parameters(ic: dict, now: datetime) -> str:
 
 
 def _event_last_seen(ev: dict, now: datetime) -> str:
-    first = since(ev.get("firstTimestamp"), now) if ev.get("firstTimestamp") else since(ev.get("eventTime"), now)
+    first = (
+        since(ev.get("firstTimestamp"), now) if ev.get("firstTimestamp") else since(ev.get("eventTime"), now)
+    )
     last = since(ev.get("lastTimestamp"), now) if ev.get("lastTimestamp") else first
     series = ev.get("series")
     if series:
@@ -562,7 +571,11 @@ _ISTIO = {
         Column("HOSTS", _json_cell("spec", "hosts")),
         Column("AGE", _age),
     ],
-    "DestinationRule": [Column("NAME", _name), Column("HOST", _json_cell("spec", "host")), Column("AGE", _age)],
+    "DestinationRule": [
+        Column("NAME", _name),
+        Column("HOST", _json_cell("spec", "host")),
+        Column("AGE", _age),
+    ],
     "ServiceEntry": [
         Column("NAME", _name),
         Column("HOSTS", _json_cell("spec", "hosts")),
@@ -580,7 +593,11 @@ def columns_for(rtype: ResourceType, *, wide: bool = False) -> list[Column]:
         return _ISTIO.get(kind, _GENERIC)
     simple: dict[str, list[Column]] = {
         "Pod": _POD,
-        "Endpoints": [Column("NAME", _name), Column("ENDPOINTS", lambda o, n: format_endpoints(o)), Column("AGE", _age)],
+        "Endpoints": [
+            Column("NAME", _name),
+            Column("ENDPOINTS", lambda o, n: format_endpoints(o)),
+            Column("AGE", _age),
+        ],
         "EndpointSlice": [
             Column("NAME", _name),
             Column("ADDRESSTYPE", lambda o, n: o.get("addressType", "")),
@@ -589,7 +606,11 @@ def columns_for(rtype: ResourceType, *, wide: bool = False) -> list[Column]:
             Column("AGE", _age),
         ],
         "ReplicaSet": _REPLICASET,
-        "Namespace": [Column("NAME", _name), Column("STATUS", lambda o, n: _get(o, "status", "phase") or ""), Column("AGE", _age)],
+        "Namespace": [
+            Column("NAME", _name),
+            Column("STATUS", lambda o, n: _get(o, "status", "phase") or ""),
+            Column("AGE", _age),
+        ],
         "Node": _NODE,
         "IngressClass": [
             Column("NAME", _name),
