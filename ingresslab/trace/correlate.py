@@ -278,7 +278,6 @@ def _through_gateway(
         Hop(
             "node",
             "node NodePort → gateway pod (kube-proxy)",
-            source_addr=hint.host,
             dest_addr=gw_addr,
             inferred=True,
             note="kube-proxy DNATs the NodePort to a gateway pod and SNATs the source: the gateway sees "
