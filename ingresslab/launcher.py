@@ -88,6 +88,11 @@ def _tutorial_files(source: Path) -> list[Path]:
     return files
 
 
+def _is_installed(source: Path) -> bool:
+    """True when the notebooks ship inside the installed package (a wheel), not beside it (a checkout)."""
+    return source.resolve().is_relative_to(Path(__file__).resolve().parent)
+
+
 def prepare_workspace(directory: Path | None = None, source: Path | None = None) -> Workspace:
     """The folder to serve: the checkout's notebooks as they are, or a working copy the learner owns.
 
@@ -100,9 +105,7 @@ def prepare_workspace(directory: Path | None = None, source: Path | None = None)
         raise LaunchError(
             f"{source} has no {START_NOTEBOOK}; reinstall ingresslab or set INGRESSLAB_NOTEBOOKS"
         )
-    package_dir = Path(__file__).resolve().parent
-    installed = source.resolve().is_relative_to(package_dir)
-    if directory is None and not installed:
+    if directory is None and not _is_installed(source):
         return Workspace(source, from_checkout=True)
     target = (directory or default_workdir()).expanduser()
     if target.exists() and not target.is_dir():
