@@ -91,13 +91,14 @@ def wget(backend, cluster, pod: dict, container: str, argv: list[str], stdin: st
             name, _, value = next(args, "").partition(":")
             headers.append((name.strip(), value.strip()))
         elif arg.startswith("-") and not arg.startswith("--"):
-            for flag in arg[1:]:
+            for i, flag in enumerate(arg[1:], start=1):
                 if flag == "q":
                     quiet = True
                 elif flag == "S":
                     show_headers = True
                 elif flag == "O":
-                    output = next(args, "-")
+                    output = arg[i + 1 :] or next(args, "-")  # `-qO-`: the rest of the word is the file
+                    break
         else:
             urls.append(arg)
     if not urls:
