@@ -551,6 +551,70 @@ def _describe_pod(pod: dict, rel: Related, now: datetime) -> str:
     return w.text()
 
 
+# ----------------------------------------------------------------------------------------- any other kind
+_ACRONYMS = {"API", "URL", "UID", "OSB", "GUID"}
+_GENERIC_SKIP = {
+    ".metadata.managedFields",
+    ".metadata.name",
+    ".metadata.namespace",
+    ".metadata.labels",
+    ".metadata.annotations",
+}
+
+
+def _smart_label(field: str) -> str:
+    """`creationTimestamp` -> `Creation Timestamp`, `apiVersion` -> `API Version`, as kubectl labels fields."""
+    if any(not (ch.isalpha() or ch == "-") for ch in field):
+        return field
+    words: list[str] = []
+    for ch in field:
+        if words and not (ch.isupper() and not words[-1][-1].isupper()):
+            words[-1] += ch
+        else:
+            words.append(ch)
+    return " ".join(w.upper() if w.upper() in _ACRONYMS else w[:1].upper() + w[1:] for w in words)
+
+
+def _content(w: _Writer, level: int, content: dict, prefix: str) -> None:
+    for key in sorted(content):
+        value, path = content[key], f"{prefix}.{key}"
+        if path in _GENERIC_SKIP:
+            continue
+        if isinstance(value, dict):
+            w.write(level, f"{_smart_label(key)}:\n")
+            _content(w, level + 1, value, path)
+        elif isinstance(value, list):
+            w.write(level, f"{_smart_label(key)}:\n")
+            for child in value:
+                if isinstance(child, dict):
+                    _content(w, level + 1, child, path)
+                else:
+                    w.write(level + 1, f"{_scalar(child)}\n")
+        else:
+            w.write(level, f"{_smart_label(key)}:\t{_scalar(value)}\n")
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _describe_generic(obj: dict, rel: Related, now: datetime) -> str:
+    """kubectl's generic describer (CRDs such as Istio's, and kinds without a dedicated layout)."""
+    w = _Writer()
+    meta = _meta(obj)
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+    _content(w, 0, obj, "")
+    _events(w, rel.events_for(obj), now)
+    return w.text()
+
+
 _DESCRIBERS = {
     ("", "Pod"): _describe_pod,
     ("", "Service"): _describe_service,
@@ -560,7 +624,7 @@ _DESCRIBERS = {
 
 
 def describable(rtype: ResourceType) -> bool:
-    """Whether `describe` has kubectl's layout for this kind."""
+    """Whether `describe` has kubectl's dedicated layout for this kind (others get the generic one)."""
     return (rtype.group, rtype.kind) in _DESCRIBERS
 
 
@@ -573,8 +637,7 @@ def describe(
     lookup: Lookup | None = None,
 ) -> str:
     """`kubectl describe` text for one object (ends with a newline); see the module doc for `related`/`lookup`."""
-    describer = _DESCRIBERS.get((rtype.group, rtype.kind))
-    if describer is None:
-        supported = ", ".join(sorted(kind for _, kind in _DESCRIBERS))
-        raise ValueError(f"describe does not know how to show a {rtype.kind}; it can describe {supported}")
+    if not isinstance(obj, dict) or not isinstance(obj.get("metadata", {}), dict):
+        raise TypeError("describe needs a Kubernetes object as a dict with a `metadata` mapping")
+    describer = _DESCRIBERS.get((rtype.group, rtype.kind), _describe_generic)
     return describer(obj, Related(related, lookup), now)
