@@ -9,8 +9,8 @@ This follows k8s.io/client-go/util/jsonpath, quirks included, because learners p
   range is an error;
 - `['a.b']` is the same as `.a.b`; a literal dot in a key is written `.a\\.b`.
 
-`evaluate(template, data)` returns the text kubectl would print; `JsonPathError` carries kubectl's message
-(without the leading `error: `), e.g. `error parsing jsonpath {.x, unclosed action`.
+`evaluate(template, data)` returns the text kubectl would print; `JsonPathError` carries kubectl's message:
+`str(exc)` is `error: error parsing jsonpath {.x, unclosed action`, `exc.stderr` is kubectl's exact stderr.
 """
 
 from __future__ import annotations
