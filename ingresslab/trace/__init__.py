@@ -8,7 +8,7 @@ trace.diagram()         # a matplotlib figure
 from __future__ import annotations
 
 from ingresslab.trace.collect import LogSource, ParsedLine, collect, parse_sources
-from ingresslab.trace.correlate import RequestHint, correlate
+from ingresslab.trace.correlate import LogIndex, RequestHint, correlate, correlate_all
 from ingresslab.trace.model import Evidence, Hop, Trace
 from ingresslab.trace.topology import Topology
 from ingresslab.trace.views import compare_table, html_table, text_table
@@ -16,6 +16,7 @@ from ingresslab.trace.views import compare_table, html_table, text_table
 __all__ = [
     "Evidence",
     "Hop",
+    "LogIndex",
     "LogSource",
     "ParsedLine",
     "RequestHint",
@@ -24,6 +25,7 @@ __all__ = [
     "collect",
     "compare_table",
     "correlate",
+    "correlate_all",
     "html_table",
     "parse_sources",
     "text_table",

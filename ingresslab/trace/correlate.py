@@ -10,6 +10,7 @@ The joins are the ones an engineer makes by hand:
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +20,7 @@ from ingresslab.trace.collect import ParsedLine
 from ingresslab.trace.model import Evidence, Hop, Trace
 from ingresslab.trace.topology import Topology
 
-__all__ = ["RequestHint", "correlate"]
+__all__ = ["LogIndex", "RequestHint", "correlate", "correlate_all"]
 
 NGINX_FIELDS = (
     "remote_addr",
@@ -124,9 +125,69 @@ def _port(addr: str | None) -> int | None:
     return int(tail) if tail.isdigit() else None
 
 
+class LogIndex:
+    """Parsed lines indexed once by what the joins look up, so tracing many requests stays linear."""
+
+    def __init__(self, lines: Iterable[ParsedLine]) -> None:
+        self.nginx_by_id: dict[str, ParsedLine] = {}
+        self.gateway_by_id: dict[str, ParsedLine] = {}
+        self.gateways: list[ParsedLine] = []
+        self.inbound_by_id: dict[str, list[ParsedLine]] = {}
+        self.apps: dict[tuple[str | None, str], list[ParsedLine]] = {}
+        self.order: list[str] = []  # request ids as the entry points logged them
+        self._app_times: dict[tuple[str | None, str], list[tuple[float, int]]] = {}
+        for ln in lines:
+            rec = ln.record
+            if isinstance(rec, NginxAccess):
+                if rec.req_id:
+                    if rec.req_id not in self.nginx_by_id:
+                        self.order.append(rec.req_id)
+                    self.nginx_by_id[rec.req_id] = ln
+            elif isinstance(rec, EnvoyAccess):
+                if (rec.upstream_cluster or "").startswith("inbound"):
+                    if rec.request_id:
+                        self.inbound_by_id.setdefault(rec.request_id, []).append(ln)
+                elif ln.source.component == "istio-ingressgateway" or _looks_like_gateway(ln):
+                    self.gateways.append(ln)
+                    if rec.request_id:
+                        if rec.request_id not in self.gateway_by_id:
+                            self.order.append(rec.request_id)
+                        self.gateway_by_id[rec.request_id] = ln
+            elif isinstance(rec, HttpEchoRequest):
+                self.apps.setdefault((_pod_of(ln), rec.path), []).append(ln)
+
+    def nearest_app(self, pod: str | None, path: str | None, at: datetime | None) -> ParsedLine | None:
+        """The app's line for this pod and path logged closest to `at` (the app's own log has no id)."""
+        candidates = self.apps.get((pod, path or ""))
+        if not candidates:
+            return None
+        if at is None:
+            return candidates[-1]
+        times = self._app_times.get((pod, path or ""))
+        if times is None:
+            times = self._app_times[(pod, path or "")] = sorted(
+                ((_time(ln.record) or at).timestamp(), i) for i, ln in enumerate(candidates)
+            )
+        i = bisect.bisect_left(times, (at.timestamp(), -1))
+        nearby = [times[j] for j in (i - 1, i) if 0 <= j < len(times)]
+        best = min(nearby, key=lambda t: abs(t[0] - at.timestamp()))
+        return candidates[best[1]]
+
+    def find_gateway(self, hint: RequestHint) -> ParsedLine | None:
+        """Envoy at the edge may mint its own x-request-id: find the line by what was sent instead."""
+        candidates = [
+            ln
+            for ln in self.gateways
+            if (hint.path is None or ln.record.path == hint.path)
+            and (hint.host is None or (ln.record.authority or "").split(":")[0] == hint.host.split(":")[0])
+            and _in_window(ln.record, hint)
+        ]
+        return candidates[-1] if candidates else None
+
+
 def correlate(
     request_id: str | None,
-    lines: Iterable[ParsedLine],
+    lines: Iterable[ParsedLine] | LogIndex,
     topology: Topology,
     *,
     hint: RequestHint | None = None,
@@ -134,35 +195,20 @@ def correlate(
 ) -> Trace:
     """The Trace of one request, from every parsed line available (any order, any components)."""
     hint = hint or RequestHint()
-    lines = list(lines)
-    nginx = [ln for ln in lines if isinstance(ln.record, NginxAccess)]
-    envoy = [ln for ln in lines if isinstance(ln.record, EnvoyAccess)]
-    apps = [ln for ln in lines if isinstance(ln.record, HttpEchoRequest)]
-
-    by_id_nginx = [ln for ln in nginx if request_id and ln.record.req_id == request_id]
-    gateways = [
-        ln for ln in envoy if ln.source.component in ("istio-ingressgateway",) or _looks_like_gateway(ln)
-    ]
-    by_id_gateway = [ln for ln in gateways if request_id and ln.record.request_id == request_id]
-    if not by_id_gateway and not by_id_nginx and (hint.path or hint.after):
-        # Envoy at the edge may mint its own x-request-id: find the line by what was sent, then use its id.
-        candidates = [
-            ln
-            for ln in gateways
-            if (hint.path is None or ln.record.path == hint.path)
-            and (hint.host is None or (ln.record.authority or "").split(":")[0] == hint.host.split(":")[0])
-            and _in_window(ln.record, hint)
-        ]
-        if candidates:
-            by_id_gateway = [candidates[-1]]
-            request_id = candidates[-1].record.request_id
+    index = lines if isinstance(lines, LogIndex) else LogIndex(lines)
+    nginx = index.nginx_by_id.get(request_id) if request_id else None
+    gateway = index.gateway_by_id.get(request_id) if request_id else None
+    if nginx is None and gateway is None and (hint.path or hint.after):
+        gateway = index.find_gateway(hint)
+        if gateway is not None:
+            request_id = gateway.record.request_id
 
     trace = Trace(request_id=request_id, via="unknown")
     trace.hops.append(Hop("client", client, note="the request starts here"))
-    if by_id_nginx:
-        _through_nginx(trace, by_id_nginx[-1], envoy, apps, topology, hint)
-    elif by_id_gateway:
-        _through_gateway(trace, by_id_gateway[-1], envoy, apps, topology, hint)
+    if nginx is not None:
+        _through_nginx(trace, nginx, index, topology, hint)
+    elif gateway is not None:
+        _through_gateway(trace, gateway, index, topology, hint)
     else:
         trace.stopped = (
             f"no ingress controller or gateway logged request id {request_id}: the request did not reach one "
@@ -171,6 +217,12 @@ def correlate(
             else "no request id to follow"
         )
     return trace
+
+
+def correlate_all(lines: Iterable[ParsedLine], topology: Topology) -> dict[str, Trace]:
+    """A Trace for every request id an ingress controller or gateway logged, in one linear pass."""
+    index = LogIndex(lines)
+    return {rid: correlate(rid, index, topology) for rid in index.order}
 
 
 def _looks_like_gateway(line: ParsedLine) -> bool:
@@ -185,7 +237,7 @@ def _looks_like_gateway(line: ParsedLine) -> bool:
 
 # -- NGINX ------------------------------------------------------------------------------------------
 def _through_nginx(
-    trace: Trace, line: ParsedLine, envoy: list, apps: list, topo: Topology, hint: RequestHint
+    trace: Trace, line: ParsedLine, index: LogIndex, topo: Topology, hint: RequestHint
 ) -> None:
     rec: NginxAccess = line.record  # type: ignore[assignment]
     trace.via = "nginx"
@@ -254,10 +306,11 @@ def _through_nginx(
         target,
         rec.req_id,
         statuses[-1] if statuses else None,
-        envoy,
-        apps,
+        index,
         topo,
         hint,
+        path=rec.path,
+        at=rec.time,
         evidence=Evidence(line.source.name, rec.raw or "", {"upstream_addr": rec.upstream_addr}),
     )
     if statuses and statuses[-1] >= 500 and trace.stopped is None and not trace.hop("app"):
@@ -268,7 +321,7 @@ def _through_nginx(
 
 # -- Istio gateway ----------------------------------------------------------------------------------
 def _through_gateway(
-    trace: Trace, line: ParsedLine, envoy: list, apps: list, topo: Topology, hint: RequestHint
+    trace: Trace, line: ParsedLine, index: LogIndex, topo: Topology, hint: RequestHint
 ) -> None:
     rec: EnvoyAccess = line.record  # type: ignore[assignment]
     trace.via = "istio"
@@ -331,10 +384,11 @@ def _through_gateway(
             rec.upstream_host,
             rec.request_id,
             rec.response_code,
-            envoy,
-            apps,
+            index,
             topo,
             hint,
+            path=rec.path,
+            at=rec.start_time,
             evidence=Evidence(line.source.name, rec.raw or "", {"upstream_host": rec.upstream_host}),
         )
 
@@ -358,11 +412,12 @@ def _into_pod(
     target: str,
     request_id: str | None,
     status: int | None,
-    envoy: list,
-    apps: list,
+    index: LogIndex,
     topo: Topology,
     hint: RequestHint,
     *,
+    path: str | None,
+    at: datetime | None,
     evidence: Evidence,
 ) -> None:
     pod = topo.pod_by_ip(_ip(target))
@@ -385,11 +440,8 @@ def _into_pod(
     pod_ip = pod.get("status", {}).get("podIP")
     sidecar = [
         ln
-        for ln in envoy
-        if request_id
-        and ln.record.request_id == request_id
-        and (ln.record.upstream_cluster or "").startswith("inbound")
-        and (_pod_of(ln) == name or _ip(ln.record.downstream_local_address) == pod_ip)
+        for ln in index.inbound_by_id.get(request_id or "", ())
+        if _pod_of(ln) == name or _ip(ln.record.downstream_local_address) == pod_ip
     ]
     if sidecar:
         rec = sidecar[-1].record
@@ -423,15 +475,11 @@ def _into_pod(
             f"pod {name} has no sidecar: it was created before istio-injection was enabled, or is not in the mesh"
         )
     container = topo.app_container(pod)
-    served = [
-        ln
-        for ln in apps
-        if _pod_of(ln) == name
-        and (hint.path is None or ln.record.path == hint.path)
-        and _in_window(ln.record, hint)
-    ]
-    if served:
-        rec = served[-1].record
+    app_line = index.nearest_app(name, path, at)
+    if app_line is not None and not _in_window(app_line.record, hint):
+        app_line = None
+    if app_line is not None:
+        rec = app_line.record
         trace.hops.append(
             Hop(
                 "app",
@@ -444,7 +492,7 @@ def _into_pod(
                 start=rec.time,
                 duration_ms=rec.duration * 1000,
                 note="http-echo logs no request id: matched in this pod by path and time",
-                evidence=[_evidence(served[-1], APP_FIELDS)],
+                evidence=[_evidence(app_line, APP_FIELDS)],
             )
         )
     elif status is not None and status < 500:
