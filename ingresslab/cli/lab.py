@@ -37,6 +37,8 @@ def _lab(args: argparse.Namespace) -> int:
                 f"kept your existing copies of {len(workspace.kept)} file(s) in {workspace.path} "
                 "(delete one to get the original back)"
             )
+    if args.copy_only:
+        return 0
     command = lab_command(workspace.path, port=args.port, open_browser=not args.no_browser)
     _say(f"starting JupyterLab on the {args.backend} backend; press Ctrl-C to stop it")
     try:
@@ -77,5 +79,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="copy the notebooks into DIR and serve it (default: the checkout's notebooks, "
         "or ~/ingresslab-notebooks for an installed package); existing files are kept",
+    )
+    parser.add_argument(
+        "--copy-only",
+        action="store_true",
+        help="lay out the working folder and exit, without starting JupyterLab (e.g. on a JupyterHub)",
     )
     parser.set_defaults(handler=_lab)

@@ -37,10 +37,32 @@ def _parser() -> argparse.ArgumentParser:
 
 def test_lab_defaults_to_the_sandbox_and_refuses_a_port_out_of_range(capsys):
     args = _parser().parse_args(["lab"])
-    assert (args.backend, args.port, args.no_browser, args.dir) == ("sandbox", None, False, None)
+    assert (args.backend, args.port, args.no_browser, args.dir, args.copy_only) == (
+        "sandbox",
+        None,
+        False,
+        None,
+        False,
+    )
     with pytest.raises(SystemExit):
         _parser().parse_args(["lab", "--port", "70000"])
     assert "port 70000 is outside 1–65535" in capsys.readouterr().err
+
+
+def test_copy_only_lays_out_the_working_folder_and_starts_no_server(tmp_path):
+    work = tmp_path / "work"
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_LAB, "lab", "--copy-only", "--dir", str(work)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (work / "00-start-here.ipynb").is_file() and (work / "istio-deepdive").is_dir()
+    assert "starting JupyterLab" not in result.stderr
+    again = subprocess.run(
+        [sys.executable, "-c", RUN_LAB, "lab", "--copy-only", "--dir", str(work)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "kept your existing copies" in again.stderr and "copied" not in again.stderr
 
 
 def _free_port() -> int:
