@@ -84,7 +84,9 @@ def _tutorial_files(source: Path) -> list[Path]:
     files = sorted(p.relative_to(source) for p in source.glob("*.ipynb"))
     manifests = source / MANIFESTS_DIR
     if manifests.is_dir():
-        files += sorted(p.relative_to(source) for p in manifests.rglob("*") if p.is_file())
+        found = (p.relative_to(source) for p in manifests.rglob("*") if p.is_file())
+        # Editor leftovers such as .ipynb_checkpoints are not part of the tutorial.
+        files += sorted(p for p in found if not any(part.startswith(".") for part in p.parts))
     return files
 
 

@@ -28,7 +28,7 @@ def _lab(args: argparse.Namespace) -> int:
         _say(str(exc))
         return 2
     if workspace.from_checkout:
-        _say(f"serving the checkout's notebooks in {workspace.path}")
+        _say(f"serving the notebooks in place, in {workspace.path}")
     else:
         if workspace.copied:
             _say(f"copied {len(workspace.copied)} file(s) into {workspace.path}")

@@ -6,10 +6,11 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from conftest import REPO
 
+REPO = Path(__file__).resolve().parents[2]
 BINDER = REPO / "binder"
 
 if sys.version_info >= (3, 11):

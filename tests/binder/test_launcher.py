@@ -52,6 +52,8 @@ def _tutorial(root: Path) -> Path:
     manifests = root / "pkg" / "manifests" / "istio-deepdive"
     manifests.mkdir(parents=True)
     (manifests / "ingress.yaml").write_text("kind: Ingress\n")
+    (manifests / ".ipynb_checkpoints").mkdir()  # an editor's leftovers, not part of the tutorial
+    (manifests / ".ipynb_checkpoints" / "ingress-checkpoint.yaml").write_text("kind: Ingress\n")
     notebooks = root / "notebooks"
     notebooks.mkdir()
     (notebooks / START_NOTEBOOK).write_text('{"cells": []}')
