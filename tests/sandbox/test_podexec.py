@@ -196,6 +196,7 @@ def test_programs_the_image_ships_but_dns_does_not_implement_go_to_the_data_plan
         calls.append((pod["metadata"]["name"], container, argv))
         return ExecResult("ok\n")
 
+    monkeypatch.delitem(pod_commands, "curl", raising=False)
     name = tool_pod(demo, "curlimages/curl:8.10.1")
     unregistered = demo.exec(name, ["sh", "-c", "curl -s http://dest-svc-v1:7777/"])
     assert unregistered.returncode == 127 and "does not emulate" in unregistered.stderr

@@ -51,6 +51,7 @@ class ImageProfile:
 _BUSYBOX_APPLETS = frozenset(
     [
         "sh",
+        "wget",
         "ash",
         "cat",
         "echo",

@@ -213,6 +213,7 @@ class ObjectStore:
         if not bucket or name not in bucket:
             return None
         obj = bucket.pop(name)
+        self.next_resource_version()  # a delete is a change too (caches keyed on the version rely on it)
         self._track(rtype, obj, add=False)
         if not bucket:
             by_ns.pop((namespace or "") if rtype.namespaced else "", None)

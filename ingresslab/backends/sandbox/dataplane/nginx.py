@@ -3,9 +3,9 @@
 What it does, as its nginx.tmpl and Lua balancer do:
 - `$req_id` is the client's X-Request-ID or a fresh 32-hex `$request_id`; it is forwarded as X-Request-ID,
   with X-Real-IP/X-Forwarded-For set to `$remote_addr` (no full forwarded-for by default).
-- A Host no server takes lands in the catch-all server: 404 page, no access line (the default backend's
-  access log is off). A server whose paths do not match sends the request to `upstream-default-backend`
-  (`127.0.0.1:8181`, the built-in 404 server) and logs it.
+- A Host no server takes lands in the catch-all `_` server, and a server whose paths do not match has no
+  location for it: both proxy to `upstream-default-backend` (`127.0.0.1:8181`, the built-in 404 server) and
+  log it from the port-80 server (only the 8181 server itself has its access log off).
 - A backend Service that is missing or has no ready endpoints: 503 with every upstream field `-`.
 - Otherwise the Lua balancer picks endpoints round-robin (pod IP:targetPort, never the ClusterIP); a
   connection error moves on to the next one, up to `proxy-next-upstream-tries` 3, then 502, with one error
@@ -177,9 +177,9 @@ def handle(cluster, pod: dict, conn: net.Conn, request: HttpRequest, start: floa
         return _finish(cluster, pod, rec, response, t, start, log=True)
     servers = net.cached(cluster, "nginx_servers", lambda: build_servers(served_ingresses(cluster)))
     match = route(servers, request.host, request.path)
-    if match is None or (match.location is None and match.server.host == "_"):
-        return _finish(cluster, pod, rec, _local(404, t), t, start, log=False)
-    if match.location is None:
+    if match is None or match.location is None:
+        # No server or no location for the request: the catch-all `_` server's `location /` proxies to the
+        # controller's own default backend (127.0.0.1:8181), and nginx's access_log is on for it too.
         rec.proxy_upstream_name = "upstream-default-backend"
         t_up = t + rng.uniform(0.00002, 0.0002)
         response = _local(404, t_up)
