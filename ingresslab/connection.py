@@ -24,8 +24,10 @@ def connect(
 
     `state` names the sandbox (a name, or a path ending in .json); `None` keeps it in memory only.
     """
-    if backend not in ("auto", "sandbox", "live"):
-        raise ValueError(f'backend must be "auto", "sandbox" or "live", not {backend!r}')
+    from ingresslab.launcher import default_backend
+
+    # "auto" defers to $INGRESSLAB_BACKEND, which Binder and `ingresslab lab` set to "sandbox".
+    backend = default_backend(backend)  # type: ignore[assignment]
     why = ""
     if backend in ("auto", "live"):
         from ingresslab.backends.live import LiveBackend, probe_context

@@ -1,0 +1,75 @@
+"""The notebook suite's cost next to its floor: executing the same number of empty notebooks (kernel start,
+papermill overhead) in the same run. Target: the suite within 2x the floor. Also times `import ingresslab`.
+
+    python bench/bench_notebooks.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from ingresslab.runner import find_notebooks, run_notebooks
+
+
+def empty_notebooks(directory: Path, count: int) -> list[Path]:
+    paths = []
+    for i in range(count):
+        nb = new_notebook(
+            cells=[
+                new_code_cell(
+                    'backend = "auto"\nstate = "default"\nseed = 0', metadata={"tags": ["parameters"]}
+                )
+            ]
+        )
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        path = directory / f"{i:02d}-empty.ipynb"
+        nbformat.write(nb, path)
+        paths.append(path)
+    return paths
+
+
+def import_ms() -> float:
+    code = "import time; t = time.perf_counter(); import ingresslab; print((time.perf_counter() - t) * 1000)"
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+            ).stdout
+        )
+        for _ in range(5)
+    ]
+    return min(runs)
+
+
+def main() -> None:
+    notebooks = find_notebooks()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        t0 = time.perf_counter()
+        run_notebooks(
+            empty_notebooks(tmp_path / "empty", len(notebooks))
+            if (tmp_path / "empty").mkdir() is None
+            else [],
+            output_dir=tmp_path / "out-empty",
+        )
+        floor = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        results = run_notebooks(notebooks, backend="sandbox", output_dir=tmp_path / "out")
+        suite = time.perf_counter() - t1
+    for r in results:
+        print(f"  {r.notebook.name:<28} {r.seconds:6.1f} s")
+    print(
+        f"suite: {suite:.1f} s for {len(notebooks)} notebooks; floor (empty notebooks): {floor:.1f} s; ratio {suite / floor:.2f}x"
+    )
+    print(f"import ingresslab: {import_ms():.1f} ms (best of 5, fresh interpreters)")
+
+
+if __name__ == "__main__":
+    main()
