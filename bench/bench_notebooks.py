@@ -52,13 +52,10 @@ def main() -> None:
     notebooks = find_notebooks()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
+        (tmp_path / "empty").mkdir()
+        empties = empty_notebooks(tmp_path / "empty", len(notebooks))
         t0 = time.perf_counter()
-        run_notebooks(
-            empty_notebooks(tmp_path / "empty", len(notebooks))
-            if (tmp_path / "empty").mkdir() is None
-            else [],
-            output_dir=tmp_path / "out-empty",
-        )
+        run_notebooks(empties, output_dir=tmp_path / "out-empty")
         floor = time.perf_counter() - t0
         t1 = time.perf_counter()
         results = run_notebooks(notebooks, backend="sandbox", output_dir=tmp_path / "out")
