@@ -10,7 +10,7 @@ from collections.abc import Sequence
 __all__ = ["main"]
 
 # Modules that add subcommands; imported lazily so `ingresslab --help` stays fast.
-_SUBCOMMAND_MODULES = ("sandbox", "logs", "run", "doctor", "trace", "proxyconfig")
+_SUBCOMMAND_MODULES = ("lab", "run", "sandbox", "logs", "trace", "proxyconfig", "doctor")
 
 
 def build_parser() -> argparse.ArgumentParser:
