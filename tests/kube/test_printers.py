@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from ingresslab.kube import printers
-from ingresslab.kube.printers.output import _go_yaml_key_less
+from ingresslab.kube.printers.output import go_yaml_key_less as _go_yaml_key_less
 from ingresslab.kube.resources import resolve
 
 from .demo_objects import (

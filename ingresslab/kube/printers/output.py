@@ -19,7 +19,15 @@ import yaml
 from ingresslab.kube.printers.gofmt import go_float, go_json
 from ingresslab.kube.resources import ResourceType
 
-__all__ = ["as_list", "no_resources_message", "print_json", "print_name", "print_yaml"]
+__all__ = [
+    "as_list",
+    "go_yaml",
+    "go_yaml_key_less",
+    "no_resources_message",
+    "print_json",
+    "print_name",
+    "print_yaml",
+]
 
 
 def as_list(items: Sequence[dict]) -> dict:
@@ -40,7 +48,7 @@ def print_json(data: dict | Sequence[dict]) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ YAML
-def _go_yaml_key_less(a: str, b: str) -> bool:
+def go_yaml_key_less(a: str, b: str) -> bool:
     """go-yaml v2's map key order: letters after other characters, runs of digits compared as numbers."""
     for i in range(min(len(a), len(b))):
         ca, cb = a[i], b[i]
@@ -76,7 +84,7 @@ def _go_yaml_key_less(a: str, b: str) -> bool:
 
 
 def _key_order(a: str, b: str) -> int:
-    return -1 if _go_yaml_key_less(a, b) else (1 if _go_yaml_key_less(b, a) else 0)
+    return -1 if go_yaml_key_less(a, b) else (1 if go_yaml_key_less(b, a) else 0)
 
 
 _NON_STRING_WORDS = {
@@ -141,9 +149,15 @@ _GoYamlDumper.add_implicit_resolver(
 )
 
 
+def go_yaml(value: Any) -> str:
+    """YAML as sigs.k8s.io/yaml (go-yaml v2) writes the JSON of `value`: its key order, quoting and folding.
+    kubectl's `-o yaml` and istioctl's `-o yaml` both come out of it."""
+    return yaml.dump(value, Dumper=_GoYamlDumper, sort_keys=False)
+
+
 def print_yaml(data: dict | Sequence[dict]) -> str:
     """`-o yaml`: one object as itself, several (or none) as a `List`."""
-    return yaml.dump(_document(data), Dumper=_GoYamlDumper, sort_keys=False)
+    return go_yaml(_document(data))
 
 
 # ----------------------------------------------------------------------------------------- name, none
