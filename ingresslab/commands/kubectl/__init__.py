@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from ingresslab.backends.base import Backend
 from ingresslab.commands.kubectl import config as config_verb
+from ingresslab.commands.kubectl import plugins
 from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, run_guarded
 from ingresslab.commands.kubectl.containers import debug, exec_, logs
 from ingresslab.commands.kubectl.flags import FlagError
@@ -37,6 +38,7 @@ VERBS: dict[str, Verb] = {
     "version": version,
     "rollout": rollout,
     "wait": wait,
+    "ingress-nginx": plugins.ingress_nginx,
 }
 
 
