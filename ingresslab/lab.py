@@ -125,3 +125,16 @@ class Lab:
 
     def __repr__(self) -> str:
         return f"<Lab {self.mode}: {self.why}>"
+
+    # -- troubleshooting ----------------------------------------------------------------------------
+    def scenario(self, name: str):
+        """A troubleshooting scenario bound to this lab: `.apply()`, `.observe()`, `.undo()`."""
+        from ingresslab.troubleshoot import get_scenario
+
+        return get_scenario(name).bind(self)
+
+    def diagnose(self, response_or_trace: Any):
+        """Name the broken link behind a Response, Trace, request id or PodRequest, with evidence and fix."""
+        from ingresslab.troubleshoot import diagnose
+
+        return diagnose(self, response_or_trace)

@@ -1,0 +1,491 @@
+"""`diagnose(lab, evidence)`: walk a failed (or working) request the way an expert would and name the broken link.
+
+The walk reads only what a person could read on any cluster: the request's trace (parsed logs), the Ingress and
+Gateway rules, Services, Endpoints and pods through the Backend API, `istioctl proxy-config` when it answers,
+and CoreDNS's query log. It never asks which scenario was applied.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from typing import Any
+
+from ingresslab.logs import decode_istio_cluster
+from ingresslab.trace import Trace
+from ingresslab.troubleshoot.dns import diagnose_pod_request
+from ingresslab.troubleshoot.findings import Clue, Diagnosis
+from ingresslab.troubleshoot.probe import PodRequest
+from ingresslab.troubleshoot.rules import (
+    Cluster,
+    gateway_host_matches,
+    host_matches,
+    match_ingresses,
+    path_matches,
+    rule_paths,
+    selector_matches,
+)
+
+__all__ = ["diagnose"]
+
+# Where well-known images listen when their arguments do not say (an expert knows these by heart).
+_DEFAULT_LISTEN = {"hashicorp/http-echo": 5678}
+
+
+def diagnose(lab: Any, evidence: Any) -> Diagnosis:
+    """`evidence`: a Response from `lab.request`, a Trace, a request id, or a PodRequest (DNS from a pod)."""
+    if isinstance(evidence, PodRequest):
+        return diagnose_pod_request(lab, evidence)
+    response = None
+    if hasattr(evidence, "request_id") and hasattr(evidence, "via") and not isinstance(evidence, Trace):
+        response = evidence
+        trace = lab.trace(response)
+    elif isinstance(evidence, Trace):
+        trace = evidence
+    elif isinstance(evidence, str) and evidence:
+        trace = lab.trace(evidence)
+    else:
+        raise TypeError(
+            "diagnose() takes what lab.request() returned, a Trace from lab.trace(), a request id, or a "
+            f"PodRequest; got {type(evidence).__name__}"
+        )
+    return _Walk(lab, trace, response).run()
+
+
+class _Walk:
+    def __init__(self, lab: Any, trace: Trace, response: Any) -> None:
+        self.lab = lab
+        self.trace = trace
+        self.response = response
+        self.cluster = Cluster.read(lab.backend)
+        self.checked: list[str] = ["trace"]
+        self.clues: list[Clue] = []
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def clue(self, source: str, text: str) -> None:
+        self.clues.append(Clue(source, text))
+
+    def done(self, cause: str | None, summary: str, fix: str = "") -> Diagnosis:
+        return Diagnosis(cause, summary, self.clues, fix, self.checked)
+
+    def entry_line(self) -> tuple[str, dict]:
+        for component in ("ingress-nginx", "istio-ingressgateway"):
+            hop = self.trace.hop(component)
+            if hop is not None and hop.evidence:
+                ev = hop.evidence[0]
+                self.clue(ev.source, ev.raw)
+                return component, ev.fields
+        return "", {}
+
+    @property
+    def host(self) -> str:
+        if self.response is not None:
+            return self.response.host
+        hop = self.trace.hop("istio-ingressgateway")
+        if hop is not None and hop.evidence and hop.evidence[0].fields.get("authority"):
+            return str(hop.evidence[0].fields["authority"])
+        found = re.search(r"matched host (\S+)", self.trace.stopped or "")
+        return found.group(1) if found else ""
+
+    @property
+    def path(self) -> str:
+        if self.response is not None:
+            return self.response.path
+        for component in ("ingress-nginx", "istio-ingressgateway"):
+            hop = self.trace.hop(component)
+            if hop is not None and hop.evidence and hop.evidence[0].fields.get("path"):
+                return str(hop.evidence[0].fields["path"])
+        return "/"
+
+    # -- the walk --------------------------------------------------------------------------------
+    def run(self) -> Diagnosis:
+        component, fields = self.entry_line()
+        if not component:
+            return self.unreached()
+        if component == "ingress-nginx":
+            upstream = fields.get("proxy_upstream_name") or ""
+            if upstream == "upstream-default-backend" or upstream.startswith("custom-default-backend-"):
+                return self.no_rule("nginx")
+            svc_hop = self.trace.hop("service")
+            svc = (
+                self.cluster.get("services", svc_hop.namespace, svc_hop.title.removeprefix("Service "))
+                if svc_hop
+                else None
+            )
+            addresses = [a for a in fields.get("upstream_addr") or [] if a and a != upstream]
+            if svc is not None and not addresses:
+                return self.no_endpoints(svc)
+            statuses = [s for s in fields.get("upstream_status") or [] if s is not None]
+            if addresses and statuses and statuses[-1] >= 500 and self.trace.hop("app") is None:
+                return self.refused(addresses[-1], svc)
+        else:
+            flags = fields.get("response_flags") or []
+            cluster = (
+                decode_istio_cluster(fields["upstream_cluster"]) if fields.get("upstream_cluster") else None
+            )
+            svc = None
+            if cluster is not None and cluster.host:
+                parts = cluster.host.split(".")
+                svc = self.cluster.get("services", parts[1], parts[0]) if len(parts) > 2 else None
+            if "NR" in flags:
+                return self.no_rule("istio")
+            if "UH" in flags and svc is not None:
+                return self.no_endpoints(svc)
+            if ("UF" in flags or "URX" in flags) and fields.get("upstream_host"):
+                return self.refused(str(fields["upstream_host"]), svc)
+        if self.trace.stopped is None and self.trace.hop("app") is not None:
+            return self.answered()
+        return self.done("unknown", f"the request stopped: {self.trace.stopped or 'no answer'}")
+
+    # -- no log line at any entry point --------------------------------------------------------------
+    def unreached(self) -> Diagnosis:
+        self.checked.append("entry points")
+        error = getattr(self.response, "error", None) or self.trace.stopped or ""
+        self.clue("client", error)
+        via = getattr(self.response, "via", self.trace.via)
+        if via == "istio":
+            istio_ings = [i for i in self.cluster.ingresses if self.cluster.served_by(i) == "istio"]
+            gateways = self._ingress_gateways()
+            if not istio_ings and not gateways:
+                self.clue(
+                    "cluster", "no Ingress served by Istio and no Gateway selecting istio=ingressgateway"
+                )
+                return self.done(
+                    "no-gateway-listener",
+                    "the ingress gateway has no listener on port 8080: nothing (no Istio Ingress, no Gateway) "
+                    "asks it to open one, so the connection is refused",
+                    "kubectl apply -f istio-deepdive/istio-ingress.yaml   # or a Gateway + VirtualService",
+                )
+        if via == "nginx" and not self.cluster.nginx_installed:
+            return self.done(
+                "ingress-controller-missing",
+                "no ingress-nginx controller pod runs, so nothing listens on the node's port 80",
+                "minikube addons enable ingress",
+            )
+        return self.done("unknown", f"the request reached no entry point: {error}")
+
+    # -- no rule: default backend (nginx) or NR (Envoy) ----------------------------------------------
+    def no_rule(self, controller: str) -> Diagnosis:
+        host, path = self.host, self.path
+        self.checked.append("Ingress rules")
+        unserved = [i for i in self.cluster.ingresses if self.cluster.served_by(i) is None]
+        hit = match_ingresses(unserved, host, path)
+        if hit is not None:
+            ing = hit.ingress
+            name = ing["metadata"]["name"]
+            from ingresslab.troubleshoot.rules import ingress_class
+
+            cls = ingress_class(ing)
+            self.clue("Ingress", hit.describe() + f" — class {cls!r}")
+            known = ", ".join(c["metadata"]["name"] for c in self.cluster.classes) or "none"
+            self.clue("IngressClasses", f"served classes: {known}")
+            return self.done(
+                "ingress-class-not-served",
+                f"Ingress {name} has the rule for {host}{path}, but its class {cls!r} is served by no running "
+                "controller, so the controller that got the request has no rule for it",
+                f"kubectl patch ingress {name} -n {ing['metadata'].get('namespace')} "
+                f'--type=merge -p \'{{"spec":{{"ingressClassName":"{controller}"}}}}\'',
+            )
+        served = [i for i in self.cluster.ingresses if self.cluster.served_by(i) == controller]
+        if controller == "istio" and not served:
+            return self.gateway_routes(host, path)
+        return self._host_or_path(served, host, path, controller)
+
+    def _host_or_path(self, served: list[dict], host: str, path: str, controller: str) -> Diagnosis:
+        rules = [m for ing in served for m in rule_paths(ing)]
+        for m in rules:
+            self.clue("Ingress", m.describe())
+        same_host = [m for m in rules if host_matches(m.rule_host, host)]
+        who = "the NGINX controller's default backend" if controller == "nginx" else "Envoy (NR)"
+        if same_host:
+            return self.done(
+                "path-not-matched",
+                f"a rule matches host {host} but none of its paths matches {path}: {who} answered 404",
+                "add a path rule for it (mind Exact vs Prefix), or request one of the paths listed",
+            )
+        hosts = sorted({m.rule_host or "*" for m in rules}) or ["(no rules)"]
+        first = served[0]["metadata"]["name"] if served else "INGRESS"
+        return self.done(
+            "host-not-matched",
+            f"no rule's host matches {host} (the {controller} rules list {', '.join(hosts)}): {who} answered 404",
+            f"send Host: one of {', '.join(hosts)} — or change the rule: kubectl edit ingress {first} "
+            f"(spec.rules[].host: {host})",
+        )
+
+    def _ingress_gateways(self) -> list[dict]:
+        return [
+            g
+            for g in self.cluster.gateways
+            if (g.get("spec", {}).get("selector") or {}).get("istio") == "ingressgateway"
+        ]
+
+    def gateway_routes(self, host: str, path: str) -> Diagnosis:
+        self.checked.append("Gateways and VirtualServices")
+        self._proxy_config()
+        gateways = self._ingress_gateways()
+        for gw in gateways:
+            hosts = [h for s in gw.get("spec", {}).get("servers") or [] for h in s.get("hosts") or []]
+            self.clue(
+                "Gateway",
+                f"{gw['metadata'].get('namespace')}/{gw['metadata']['name']} hosts {', '.join(hosts)}",
+            )
+        matching = [
+            gw
+            for gw in gateways
+            if any(
+                gateway_host_matches(h, host)
+                for s in gw.get("spec", {}).get("servers") or []
+                for h in s.get("hosts") or []
+            )
+        ]
+        if gateways and not matching:
+            gw = gateways[0]["metadata"]
+            return self.done(
+                "gateway-hosts-match-nothing",
+                f"the only Gateway(s) for istio=ingressgateway list hosts that do not match {host}, and no "
+                "Istio Ingress exists: Envoy has no route for it (NR)",
+                f"add {host} to the Gateway's hosts and bind a VirtualService to {gw['name']}, or serve the "
+                "demo through an Istio Ingress: kubectl apply -f istio-deepdive/istio-ingress.yaml",
+            )
+        bound = [
+            vs
+            for vs in self.cluster.virtualservices
+            if any(
+                g.rpartition("/")[2] in {m["metadata"]["name"] for m in matching}
+                for g in vs["spec"].get("gateways") or []
+            )
+        ]
+        if matching and not bound:
+            name = matching[0]["metadata"]["name"]
+            return self.done(
+                "gateway-without-virtualservice",
+                f"Gateway {name} accepts {host} but no VirtualService binds to it: Envoy has no route (NR)",
+                f"create a VirtualService with gateways: [{name}] and hosts: [{host}]",
+            )
+        return self.done(
+            "unknown", f"Envoy found no route for {host}{path}; read the Gateway and VirtualServices"
+        )
+
+    def _proxy_config(self) -> None:
+        """Envoy's own view, when istioctl answers (a live cluster, or a sandbox that models it)."""
+        gw = next(
+            (
+                p
+                for p in self.cluster.pods
+                if (p["metadata"].get("labels") or {}).get("istio") == "ingressgateway"
+            ),
+            None,
+        )
+        if gw is None:
+            return
+        name = gw["metadata"]["name"]
+        result = self.lab.istioctl(["proxy-config", "route", name, "-n", "istio-system"])
+        self.checked.append("proxy-config route")
+        if result.returncode == 0 and result.stdout.strip():
+            for line in result.stdout.strip().splitlines()[:8]:
+                self.clue(f"istioctl proxy-config route {name}", line)
+
+    # -- a Service with no endpoints -------------------------------------------------------------
+    def no_endpoints(self, svc: dict) -> Diagnosis:
+        self.checked += ["Service", "Endpoints", "pods"]
+        meta, spec = svc["metadata"], svc.get("spec", {})
+        ns, name = meta.get("namespace"), meta["name"]
+        selector = spec.get("selector") or {}
+        self.clue("Service", f"{ns}/{name} selector {json.dumps(selector)}")
+        self.clue("Endpoints", f"{ns}/{name}: {self._endpoint_text(ns, name)}")
+        pods = [p for p in self.cluster.pods if p["metadata"].get("namespace") == ns]
+        chosen = [p for p in pods if selector_matches(selector, p["metadata"].get("labels"))]
+        if chosen:
+            for p in chosen:
+                self.clue(
+                    "Pod", f"{p['metadata']['name']} phase {p.get('status', {}).get('phase')} not ready"
+                )
+            return self.done(
+                "pods-not-ready",
+                f"pods match {name}'s selector but none is ready",
+                f"kubectl describe pod -n {ns} -l {_label_arg(selector)}",
+            )
+        owners = [
+            d
+            for d in self.cluster.deployments
+            if d["metadata"].get("namespace") == ns
+            and selector_matches(selector, d["spec"].get("template", {}).get("metadata", {}).get("labels"))
+        ]
+        if owners:
+            dep = owners[0]
+            replicas = dep["spec"].get("replicas", 1)
+            self.clue("Deployment", f"{ns}/{dep['metadata']['name']} replicas {replicas}")
+            if replicas == 0:
+                return self.done(
+                    "deployment-scaled-to-zero",
+                    f"Deployment {dep['metadata']['name']} (whose pods {name} selects) is scaled to 0: "
+                    "no pods, no endpoints, so requests get 503",
+                    f"kubectl scale deployment {dep['metadata']['name']} -n {ns} --replicas=2",
+                )
+            return self.done("pods-not-ready", f"Deployment {dep['metadata']['name']} has no ready pods yet")
+        # only the selector's keys: the other labels (pod-template-hash, Istio's) are noise here
+        label_sets = sorted(
+            {
+                _label_arg({k: v for k, v in (p["metadata"].get("labels") or {}).items() if k in selector})
+                for p in pods
+            }
+        )
+        for labels in label_sets[:6]:
+            self.clue("pod labels", labels)
+        fix = f"kubectl edit service {name} -n {ns}   # make spec.selector match the pods' labels"
+        for key, value in selector.items():
+            values = sorted({(p["metadata"].get("labels") or {}).get(key) for p in pods} - {None})
+            close = difflib.get_close_matches(value, values, n=1)
+            if close:
+                fix = (
+                    f"kubectl patch service {name} -n {ns} --type=merge "
+                    f'-p \'{{"spec":{{"selector":{{"{key}":"{close[0]}"}}}}}}\''
+                )
+        return self.done(
+            "selector-matches-no-pod",
+            f"Service {name}'s selector {_label_arg(selector)} matches no pod in {ns}, so its Endpoints are "
+            "empty and the proxy has nowhere to send the request (503)",
+            fix,
+        )
+
+    def _endpoint_text(self, ns: str | None, name: str) -> str:
+        ep = self.cluster.get("endpoints", ns, name) or {}
+        addrs = [
+            f"{a['ip']}:{p['port']}"
+            for s in ep.get("subsets") or []
+            for a in s.get("addresses") or []
+            for p in s.get("ports") or []
+        ]
+        return ", ".join(addrs) or "<none>"
+
+    # -- a connection the endpoint refused -------------------------------------------------------
+    def refused(self, address: str, svc: dict | None) -> Diagnosis:
+        self.checked += ["Service ports", "pod"]
+        ip, _, port_text = address.rpartition(":")
+        port = int(port_text) if port_text.isdigit() else None
+        pod = next((p for p in self.cluster.pods if p.get("status", {}).get("podIP") == ip), None)
+        listening = _listen_ports(pod) if pod else set()
+        if svc is not None:
+            for p in svc.get("spec", {}).get("ports") or []:
+                self.clue(
+                    "Service",
+                    f"{svc['metadata']['name']} port {p.get('name', '')} {p.get('port')} → targetPort "
+                    f"{p.get('targetPort')}",
+                )
+        if pod is not None:
+            self.clue(
+                "Pod",
+                f"{pod['metadata']['name']} ({ip}) app listens on {', '.join(map(str, sorted(listening))) or '?'}",
+            )
+        if port is not None and port not in listening:
+            name = svc["metadata"]["name"] if svc else "SERVICE"
+            ns = svc["metadata"].get("namespace") if svc else "NAMESPACE"
+            right = min(listening) if listening else "<the app's port>"
+            return self.done(
+                "wrong-target-port",
+                f"the endpoint {address} refuses connections: the Service sends to port {port}, but the app "
+                f"listens on {right} (502/503, Envoy UF)",
+                f"kubectl edit service {name} -n {ns}   # spec.ports[].targetPort: {right}",
+            )
+        return self.done(
+            "unknown", f"the endpoint {address} did not answer, although the app should listen there"
+        )
+
+    # -- the request got an answer: was it the one meant? ------------------------------------------
+    def answered(self) -> Diagnosis:
+        self.checked.append("Ingress rules")
+        pod_hop = self.trace.hop("pod")
+        pod = self.cluster.get("pods", pod_hop.namespace, pod_hop.pod or "") if pod_hop else None
+        host, path = self.host, self.path
+        served = [i for i in self.cluster.ingresses if self.cluster.served_by(i) == self.trace.via]
+        hit = match_ingresses(served, host, path) if host else None
+        if hit is not None and hit.path.get("pathType", "Prefix") != "Exact":
+            near = [
+                m
+                for ing in served
+                for m in rule_paths(ing)
+                if m.path.get("pathType") == "Exact"
+                and host_matches(m.rule_host, host)
+                and path != m.path.get("path")
+                and path_matches("Prefix", m.path.get("path", "/"), path)
+            ]
+            if near:
+                exact = near[0]
+                self.clue("Ingress", exact.describe())
+                self.clue("Ingress", hit.describe() + "   ← the rule that matched")
+                return self.done(
+                    "exact-path-misses-subpath",
+                    f"{path} was answered by {hit.service} (catch-all {hit.path.get('path')}), not "
+                    f"{exact.service}: the rule {exact.path.get('path')} is Exact, which never matches sub-paths",
+                    f"change the rule to pathType: Prefix (path {exact.path.get('path')}) if sub-paths belong "
+                    f"to {exact.service}, or request exactly {exact.path.get('path')}",
+                )
+        if pod is not None and self.cluster.istio_installed:
+            self.checked.append("sidecar injection")
+            ns = pod["metadata"].get("namespace")
+            labelled = self.cluster.namespace_labels(ns).get("istio-injection") == "enabled"
+            containers = [c["name"] for c in pod["spec"].get("containers") or []]
+            if labelled and "istio-proxy" not in containers:
+                self.clue("Namespace", f"{ns} istio-injection=enabled")
+                self.clue(
+                    "Pod", f"{pod['metadata']['name']} containers {', '.join(containers)} (no istio-proxy)"
+                )
+                for note in self.trace.notes:
+                    self.clue("trace", note)
+                owner = _owner_deployment(self.cluster, pod)
+                return self.done(
+                    "pod-missing-sidecar",
+                    f"pod {pod['metadata']['name']} answered without a sidecar: it was created before its "
+                    "namespace got istio-injection=enabled, so no mTLS, no sidecar log, no mesh policy",
+                    f"kubectl rollout restart deployment {owner} -n {ns}"
+                    if owner
+                    else f"kubectl delete pod {pod['metadata']['name']} -n {ns}   # its owner recreates it injected",
+                )
+        return self.done(
+            None,
+            f"{host}{path} via {self.trace.via} answered {self.trace.status}"
+            + (f" from pod {pod_hop.pod}" if pod_hop else "")
+            + ": every hop is where the rules say it should be",
+        )
+
+
+def _label_arg(labels: dict[str, str]) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+
+
+def _owner_deployment(cluster: Cluster, pod: dict) -> str | None:
+    labels = pod["metadata"].get("labels") or {}
+    ns = pod["metadata"].get("namespace")
+    for dep in cluster.deployments:
+        sel = dep["spec"].get("selector", {}).get("matchLabels")
+        if dep["metadata"].get("namespace") == ns and selector_matches(sel, labels):
+            return dep["metadata"]["name"]
+    return None
+
+
+def _listen_ports(pod: dict) -> set[int]:
+    """Where the app containers really listen: their `-listen`/`--port` flags, the image's known default, and
+    only then the declared containerPorts (which are informational, as the demo's 7777 shows)."""
+    ports: set[int] = set()
+    for c in pod.get("spec", {}).get("containers") or []:
+        if c["name"] == "istio-proxy":
+            continue
+        found = None
+        for arg in (c.get("args") or []) + (c.get("command") or []):
+            m = re.match(r"--?(?:listen|port)[= ](?:[\w.]*:)?(\d+)$", arg)
+            if m:
+                found = int(m.group(1))
+        repo = (
+            c.get("image", "").split("@")[0].rsplit(":", 1)[0]
+            if ":" in c.get("image", "").rpartition("/")[2]
+            else c.get("image", "")
+        )
+        repo = repo.removeprefix("docker.io/")
+        if found is None:
+            found = _DEFAULT_LISTEN.get(repo)
+        if found is not None:
+            ports.add(found)
+        else:
+            ports |= {p["containerPort"] for p in c.get("ports") or [] if "containerPort" in p}
+    return ports
