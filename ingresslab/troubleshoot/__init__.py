@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ingresslab.troubleshoot.diagnose import diagnose
 from ingresslab.troubleshoot.findings import CAUSES, Clue, Diagnosis, cause_title
+from ingresslab.troubleshoot.guess import Guess, GuessBox
 from ingresslab.troubleshoot.probe import PodRequest, request_from_pod
 from ingresslab.troubleshoot.scenarios import (
     SCENARIOS,
@@ -24,6 +25,8 @@ __all__ = [
     "SCENARIOS",
     "Clue",
     "Diagnosis",
+    "Guess",
+    "GuessBox",
     "PodRequest",
     "Scenario",
     "ScenarioRun",
