@@ -81,7 +81,7 @@ def test_apply_and_undo_are_idempotent_and_restore_the_objects(lab):
 def test_unknown_scenario_and_bad_evidence_say_what_to_do(lab):
     with pytest.raises(KeyError, match="the scenarios are: selector-typo"):
         lab.scenario("nope")
-    with pytest.raises(TypeError, match="lab.request"):
+    with pytest.raises(TypeError, match=r"lab\.request"):
         lab.diagnose(42)
     with pytest.raises(ValueError, match="shows at nginx"):
         lab.scenario("unserved-class").observe("istio")
