@@ -42,6 +42,8 @@ NO_KUBECONFIG = "no kubeconfig found (looked in $KUBECONFIG / ~/.kube/config)"
 
 # kubectl's alphabet for generated names: no vowels (no accidental words) and no look-alike characters.
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+# Shells that take a script with -c, so `kubectl debug POD -i -- /bin/sh` with typed lines still works.
+_SHELLS = frozenset({"sh", "ash", "bash"})
 
 
 def _random_suffix(length: int = 5) -> str:
@@ -467,22 +469,90 @@ class LiveBackend:
     def debug(
         self,
         pod: str,
-        command: Sequence[str],
+        image_or_command: str | Sequence[str],
+        command: Sequence[str] | str | None = None,
         namespace: str | None = None,
         *,
+        name: str | None = None,
+        stdin: str = "",
         image: str = "busybox",
         target: str | None = None,
         container_name: str | None = None,
         timeout: float = 120.0,
         progress: waits.ProgressCallback | None = None,
-    ) -> ExecResult:
-        """`kubectl debug POD --image=IMAGE -- CMD`: an ephemeral container runs CMD; its logs are the output."""
+    ) -> Any:
+        """`kubectl debug POD --image=IMAGE -- CMD`, called either way:
+
+        - `debug(pod, image, command, namespace, *, name=None, stdin="")` — the sandbox's signature, which the
+          kubectl `debug` verb uses: returns `(ExecResult, container_name)` and prints no notice (the verb does);
+        - `debug(pod, command, namespace=None, *, image=..., container_name=..., ...)` — the older direct form:
+          returns an ExecResult whose stderr carries kubectl's "Defaulting debug container name" notice.
+        """
+        if isinstance(image_or_command, str):
+            if command is None or isinstance(command, str):
+                raise Invalid(
+                    "debug(pod, image, command, namespace): the command must be a list such as "
+                    "['cat', '/etc/resolv.conf']"
+                )
+            return self.debug_container(
+                pod,
+                command,
+                namespace,
+                image=image_or_command,
+                container_name=name or container_name,
+                stdin=stdin,
+                target=target,
+                timeout=timeout,
+                progress=progress,
+            )
+        # Older form: the third positional argument, if any, is the namespace.
+        ns = command if isinstance(command, str) else namespace
+        result, chosen = self.debug_container(
+            pod,
+            image_or_command,
+            ns,
+            image=image,
+            container_name=container_name,
+            stdin=stdin,
+            target=target,
+            timeout=timeout,
+            progress=progress,
+        )
+        notice = "" if container_name else f"Defaulting debug container name to {chosen}.\n"
+        return ExecResult(result.stdout, notice + result.stderr, result.returncode)
+
+    def debug_container(
+        self,
+        pod: str,
+        command: Sequence[str],
+        namespace: str | None = None,
+        *,
+        image: str = "busybox",
+        container_name: str | None = None,
+        stdin: str = "",
+        target: str | None = None,
+        timeout: float = 120.0,
+        progress: waits.ProgressCallback | None = None,
+    ) -> tuple[ExecResult, str]:
+        """Run COMMAND in a new ephemeral container; its logs are the output. Returns the result and its name.
+
+        An ephemeral container's output is read from its log after it ends, so there is no terminal to type
+        into: text for stdin is accepted only for a shell (`/bin/sh`, `sh`), which then runs it as a script.
+        """
         ns = namespace or self._namespace
         name = container_name or f"debugger-{_random_suffix()}"
+        argv = list(command)
+        if stdin.strip():
+            if not argv or argv[0].rsplit("/", 1)[-1] not in _SHELLS or len(argv) > 1:
+                raise Invalid(
+                    "a live debug container cannot read stdin; pass the command after `--` "
+                    "(e.g. `-- nslookup dest-svc-v1`) or give the lines as a script to `-- /bin/sh`"
+                )
+            argv = [*argv, "-c", stdin]
         spec: dict[str, Any] = {
             "name": name,
             "image": image,
-            "command": list(command),
+            "command": argv,
             "stdin": False,
             "tty": False,
             "terminationMessagePolicy": "File",
@@ -526,5 +596,4 @@ class LiveBackend:
             progress=progress,
         )
         output = self.logs(pod, ns, container=name)
-        notice = "" if container_name else f"Defaulting debug container name to {name}.\n"
-        return ExecResult(stdout=output, stderr=notice, returncode=int(terminated.get("exitCode") or 0))
+        return ExecResult(stdout=output, returncode=int(terminated.get("exitCode") or 0)), name
