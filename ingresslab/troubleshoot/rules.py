@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingresslab.errors import IngresslabError
+from ingresslab.kube.resources import UnknownResourceType
 
 __all__ = [
     "Cluster",
@@ -27,7 +28,7 @@ def _list(backend: Any, kind: str, namespace: str | None = "*", **kw: Any) -> li
     """A list that is empty when the kind is not served (no Istio CRDs) instead of an error."""
     try:
         return backend.list(kind, namespace, **kw)
-    except (IngresslabError, KeyError, ValueError):
+    except (IngresslabError, UnknownResourceType, KeyError, ValueError):
         return []
 
 

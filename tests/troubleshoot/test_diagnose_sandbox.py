@@ -95,3 +95,14 @@ def test_connection_refused_at_the_gateway_is_no_listener(lab):
         lab.sh("kubectl apply -f istio-deepdive/istio-ingress.yaml")
     assert diagnosis.cause == "no-gateway-listener"
     assert any("Connection refused" in clue.text for clue in diagnosis.evidence)
+
+
+def test_without_istio_the_nginx_path_is_still_diagnosed():
+    lab = ingresslab.connect("sandbox", state=None, seed=3, cwd=DEMO_DIR.parent)
+    tutorial.ensure_nginx_ingress(lab)  # no Istio CRDs: Gateways are not even a served kind
+    assert lab.diagnose(lab.request(via="nginx")).ok
+    assert lab.diagnose(lab.request(host="example.com", via="nginx")).cause == "host-not-matched"
+    assert lab.diagnose(lab.request(path="/v3", via="nginx")).ok  # the catch-all / answers, as designed
+    assert lab.diagnose(lab.request(path="/v2/x", via="nginx")).cause == "exact-path-misses-subpath"
+    with lab.scenario("unserved-class") as run:
+        assert lab.diagnose(run.observe()).cause == "ingress-class-not-served"
