@@ -127,8 +127,10 @@ class RequestPanel:
         status = (
             response.status if response.status is not None else html.escape(response.error or "no answer")
         )
+        sent = len(self.report_data.results)
         self.status.value = (
-            f"<b>{status}</b> <pre style='margin:0'>{html.escape(response.body.rstrip())}</pre>"
+            f"<b>{status}</b> · {sent} request(s) sent from this panel"
+            f"<pre style='margin:0'>{html.escape(response.body.rstrip())}</pre>"
         )
         self.summary.value = table(["", "count"], self.report_data.summary_rows())
         self.hops.value = trace._repr_html_()

@@ -122,6 +122,10 @@ def _isolated_jupyter_env(home: Path) -> dict[str, str]:
     settings = home / "config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True, exist_ok=True)
     (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    # Render every cell: with windowing, off-screen widget outputs are not in the DOM for a test to click.
+    notebook = home / "config" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
+    notebook.mkdir(parents=True, exist_ok=True)
+    (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     return env
 
 
