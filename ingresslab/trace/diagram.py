@@ -21,14 +21,29 @@ _COLOURS = {
 }
 
 
+def _figure_class() -> type:
+    from matplotlib.figure import Figure
+
+    class DiagramFigure(Figure):
+        """A Figure that shows itself as a PNG in notebooks without pyplot (no global backend state)."""
+
+        def _repr_png_(self) -> bytes:
+            import io
+
+            buf = io.BytesIO()
+            self.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+            return buf.getvalue()
+
+    return DiagramFigure
+
+
 def draw(trace: Trace, ax: Any = None) -> Any:
     """Return the matplotlib Figure (drawn on `ax` if given). Uses the object API, so no global state."""
-    from matplotlib.figure import Figure
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     hops = trace.hops
     if ax is None:
-        fig = Figure(figsize=(max(6.0, 2.3 * len(hops)), 3.0))
+        fig = _figure_class()(figsize=(max(6.0, 2.3 * len(hops)), 3.0))
         ax = fig.add_subplot(1, 1, 1)
     else:
         fig = ax.figure

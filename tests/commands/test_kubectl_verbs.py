@@ -206,3 +206,14 @@ def test_scale_and_rollout_status(demo):
 def test_namespace_flag_before_the_verb(kubectl):
     result = kubectl("-n kube-system get svc kube-dns -o name")
     assert (result.returncode, result.stdout) == (0, "service/kube-dns\n")
+
+
+def test_patch_merges_json_and_reports_no_change(demo):
+    demo("apply -f istio-deepdive/depl-helloworld.yaml")
+    result = demo("""patch svc dest-svc-v1 -p '{"spec":{"selector":{"app":"hw-v2"}}}'""")
+    assert result.stdout == "service/dest-svc-v1 patched\n"
+    assert demo("get svc dest-svc-v1 -o jsonpath={.spec.selector.app}").stdout == "hw-v2"
+    again = demo("""patch svc dest-svc-v1 --type merge -p '{"spec":{"selector":{"app":"hw-v2"}}}'""")
+    assert again.stdout == "service/dest-svc-v1 patched (no change)\n"
+    bad = demo("patch svc dest-svc-v1 -p '{not json'")
+    assert bad.returncode == 1 and bad.stderr.startswith("error: unable to parse")

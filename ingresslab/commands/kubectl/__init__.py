@@ -15,7 +15,7 @@ from ingresslab.commands.kubectl.containers import debug, exec_, logs
 from ingresslab.commands.kubectl.flags import FlagError
 from ingresslab.commands.kubectl.get import get
 from ingresslab.commands.kubectl.inspect import api_resources, describe, rollout, version, wait
-from ingresslab.commands.kubectl.mutate import apply, create, delete, label, scale
+from ingresslab.commands.kubectl.mutate import apply, create, delete, label, patch, scale
 from ingresslab.commands.result import CommandResult, Invocation
 
 __all__ = ["VERBS", "Kubectl"]
@@ -30,6 +30,7 @@ VERBS: dict[str, Verb] = {
     "delete": delete,
     "label": label,
     "scale": scale,
+    "patch": patch,
     "logs": logs,
     "exec": exec_,
     "debug": debug,

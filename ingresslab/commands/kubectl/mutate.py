@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail, kind_group, resolve_type
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
 from ingresslab.commands.result import CommandResult
@@ -9,7 +11,7 @@ from ingresslab.errors import ApiError, NotFound
 from ingresslab.kube.manifests import ManifestError, load_manifests
 from ingresslab.kube.resources import UnknownResourceType, resolve_kind
 
-__all__ = ["apply", "create", "delete", "label", "scale"]
+__all__ = ["apply", "create", "delete", "label", "patch", "scale"]
 
 _FILE_FLAGS = [
     Flag("filename", "f", repeat=True),
@@ -236,3 +238,34 @@ def scale(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     rtype = resolve_type(kind, ctx)
     ctx.backend.patch(rtype.key, name, {"spec": {"replicas": replicas}}, p.get("namespace"))  # type: ignore[arg-type]
     return CommandResult(f"{kind_group(rtype)}/{name} scaled\n")
+
+
+def patch(ctx: KubectlContext, argv: list[str]) -> CommandResult:
+    """`kubectl patch TYPE NAME -p JSON [--type merge|strategic]` (a strategic patch of plain fields merges alike)."""
+    p = parse_flags(
+        argv, [Flag("namespace", "n"), Flag("patch", "p"), Flag("type"), Flag("context"), Flag("output", "o")]
+    )
+    args = list(p.args)
+    if args and "/" in args[0]:
+        kind, _, name = args[0].partition("/")
+    elif len(args) >= 2:
+        kind, name = args[0], args[1]
+    else:
+        raise fail("resource(s) were provided, but no name was specified")
+    if p.get("patch") is None:
+        raise fail("must specify -p to patch")
+    if str(p.get("type") or "strategic") not in ("merge", "strategic"):
+        raise fail(f"--type {p.get('type')} is not available in the sandbox; use --type merge")
+    try:
+        body = json.loads(str(p.get("patch")))
+    except json.JSONDecodeError as exc:
+        raise fail(f'unable to parse "{p.get("patch")}": {exc.msg}') from None
+    if not isinstance(body, dict):
+        raise fail("a patch must be a JSON object")
+    rtype = resolve_type(kind, ctx)
+    before = ctx.backend.get(rtype.key, name, p.get("namespace"))  # type: ignore[arg-type]
+    after = ctx.backend.patch(rtype.key, name, body, p.get("namespace"))  # type: ignore[arg-type]
+    same = {k: v for k, v in before.items() if k != "metadata"} == {
+        k: v for k, v in after.items() if k != "metadata"
+    }
+    return CommandResult(f"{kind_group(rtype)}/{name} {'patched (no change)' if same else 'patched'}\n")
