@@ -17,6 +17,7 @@ from ingresslab.safety import ALLOW_ENV_VAR, destructive_allowed_by_env
 
 __all__ = [
     "LIVE_ENV_VAR",
+    "NAMESPACE",
     "LiveSetup",
     "eventually",
     "live_setup",
