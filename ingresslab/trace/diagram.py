@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def _figure_class() -> type:
             import io
 
             buf = io.BytesIO()
-            self.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+            self.savefig(buf, format="png", dpi=90)
             return buf.getvalue()
 
     return DiagramFigure
@@ -62,10 +63,12 @@ def draw(trace: Trace, ax: Any = None) -> Any:
                 linestyle="--" if dashed else "-",
             )
         )
-        label = hop.title if len(hop.title) <= 26 else hop.title[:25] + "…"
-        ax.text(x + width / 2, 0.68, label, ha="center", va="center", fontsize=7, wrap=True)
+        label = textwrap.shorten(hop.title, 40, placeholder="…")
+        ax.text(x + width / 2, 0.7, textwrap.fill(label, 19), ha="center", va="center", fontsize=6.5)
         detail = hop.pod or hop.dest_addr or ""
-        ax.text(x + width / 2, 0.36, detail[:28], ha="center", va="center", fontsize=6, color="#444444")
+        if len(detail) > 24:  # pod names: keep the distinctive random tail
+            detail = "…" + detail[-23:]
+        ax.text(x + width / 2, 0.36, detail, ha="center", va="center", fontsize=5.5, color="#444444")
         if hop.status is not None:
             ax.text(
                 x + width / 2,
@@ -84,6 +87,7 @@ def draw(trace: Trace, ax: Any = None) -> Any:
             timing = "" if hop.duration_ms is None else f"{hop.duration_ms:.1f} ms"
             ax.text(x - gap / 2, 1.12, (hop.dest_addr or "")[:22], ha="center", fontsize=5.5, rotation=0)
             ax.text(x - gap / 2, -0.15, timing, ha="center", fontsize=6, color="#555555")
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.86, bottom=0.04)
     ax.set_xlim(-0.2, len(hops) * (width + gap))
     ax.set_ylim(-0.4, 1.4)
     ax.axis("off")
