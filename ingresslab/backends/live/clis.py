@@ -15,7 +15,7 @@ from ingresslab.manifests import DEMO_DIR
 from ingresslab.safety import classify_command, object_key
 from ingresslab.tools import ToolError, ToolNotFound, run_tool
 
-__all__ = ["live_tools", "python_curl", "tutorial_objects"]
+__all__ = ["live_tools", "proxy_config_without_istioctl", "python_curl", "tutorial_objects"]
 
 _TIMEOUTS = {"kubectl": 120.0, "minikube": 300.0, "istioctl": 600.0, "curl": 60.0}
 
@@ -129,6 +129,63 @@ def python_curl(inv: Invocation) -> CommandResult:
     return CommandResult(out)
 
 
+def proxy_config_without_istioctl(backend: Any) -> CommandFunc:
+    """`istioctl proxy-config` when istioctl is not installed: ask the proxy itself through
+    `pilot-agent request GET config_dump` in its istio-proxy container, and print istioctl's tables."""
+    from ingresslab.proxyconfig import ProxyConfigError, load_clusters, load_config_dump, render
+    from ingresslab.proxyconfig.istioctl_args import (
+        USAGE,
+        ProxyConfigArgsError,
+        admin_path,
+        parse_proxy_config_args,
+    )
+
+    def run(inv: Invocation) -> CommandResult:
+        words = [a for a in inv.argv[1:] if not a.startswith("-")]
+        if not words or words[0] not in ("proxy-config", "pc"):
+            return CommandResult("", f"{ToolNotFound('istioctl')}\n", 127)
+        try:
+            request = parse_proxy_config_args(list(inv.argv))
+        except ProxyConfigArgsError as exc:
+            return CommandResult("", f"Error: {exc.message}\n", 1)
+        if request is None:
+            return CommandResult(USAGE)
+        try:
+            if request.file:
+                with open(request.file, encoding="utf-8") as fh:
+                    text = fh.read()
+                source = request.file
+            else:
+                target = str(request.target).removeprefix("pod/")
+                pod, dot, ns = target.rpartition(".")
+                pod, namespace = (
+                    (pod, ns) if dot else (target, request.namespace or backend.current_namespace())
+                )
+                path = admin_path(request.kind, request.output)
+                result = backend.exec(
+                    pod, ["pilot-agent", "request", "GET", path], namespace, container="istio-proxy"
+                )
+                if result.returncode != 0:
+                    return CommandResult(
+                        "",
+                        f"Error: failed to read the config dump of {pod}.{namespace} through pilot-agent: "
+                        f"{result.stderr.strip() or 'exit code ' + str(result.returncode)}\n",
+                        1,
+                    )
+                text, source = result.stdout, f"{pod}.{namespace}"
+            data = (
+                load_clusters(text, source=source) if request.kind == "endpoint" else load_config_dump(text)
+            )
+            rendered = render(
+                data, request.kind, output=request.output, verbose=request.verbose, **request.filters
+            )
+        except (OSError, ProxyConfigError, IngresslabError) as exc:
+            return CommandResult("", f"Error: {exc}\n", 1)
+        return CommandResult(rendered)
+
+    return run
+
+
 def live_tools(backend: Any, lab: Any) -> dict[str, CommandFunc]:
     """CommandFuncs for the Lab's shell. kubectl falls back to the emulation over the API; curl to Python."""
     from ingresslab.commands.kubectl import Kubectl
@@ -137,6 +194,6 @@ def live_tools(backend: Any, lab: Any) -> dict[str, CommandFunc]:
         "kubectl": Kubectl(backend, lab.cwd),
         "curl": python_curl,
         "minikube": None,
-        "istioctl": None,
+        "istioctl": proxy_config_without_istioctl(backend),
     }
     return {tool: _runner(backend, tool, fallback) for tool, fallback in fallbacks.items()}

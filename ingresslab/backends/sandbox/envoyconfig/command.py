@@ -18,58 +18,23 @@ from typing import TYPE_CHECKING
 
 from ingresslab.backends.sandbox.addons import istio
 from ingresslab.backends.sandbox.envoyconfig.dump import clusters_status, config_dump, is_proxy
-from ingresslab.commands.kubectl.flags import Flag, FlagError, parse_flags
 from ingresslab.commands.result import CommandResult
-from ingresslab.proxyconfig import KINDS, ProxyConfigError, load_clusters, render
+from ingresslab.proxyconfig import ProxyConfigError, load_clusters, render
+from ingresslab.proxyconfig.istioctl_args import (
+    USAGE,
+    ProxyConfigArgsError,
+    admin_path,
+    parse_proxy_config_args,
+)
 
 if TYPE_CHECKING:
     from ingresslab.backends.sandbox.backend import SandboxBackend
 
 __all__ = ["proxy_config"]
 
-_FLAGS = [
-    Flag("namespace", "n"),
-    Flag("output", "o", default="short"),
-    Flag("file", "f"),
-    Flag("fqdn"),
-    Flag("port"),
-    Flag("subset"),
-    Flag("direction"),
-    Flag("address"),
-    Flag("type"),
-    Flag("name"),
-    Flag("cluster"),
-    Flag("status"),
-    Flag("verbose", value=False, default=True),
-    Flag("proxy-admin-port"),
-    Flag("istioNamespace", "i"),
-    Flag("context"),
-]
-# The flags each subcommand defines (istioctl/pkg/proxyconfig/proxyconfig.go); others are "unknown flag".
-_KIND_FLAGS = {
-    "cluster": {"fqdn", "port", "subset", "direction"},
-    "listener": {"address", "port", "type", "verbose"},
-    "route": {"name", "verbose"},
-    "endpoint": {"address", "port", "cluster", "status"},
-    "secret": set(),
-    "bootstrap": set(),
-    "all": {"fqdn", "port", "subset", "direction", "address", "type", "name", "cluster", "status", "verbose"},
-}
-_COMMON = {"namespace", "output", "file", "proxy-admin-port", "istioNamespace", "context"}
-_NOT_EMULATED = {"log", "o", "ecds", "ec", "rootca-compare", "rc", "eds", "workload", "w"}
-
 
 def _error(message: str, hint: str = "") -> CommandResult:
     return CommandResult("", f"Error: {message}\n" + (f"hint: {hint}\n" if hint else ""), 1)
-
-
-def _admin_path(kind: str, output: str) -> str:
-    """What istioctl asks Envoy's admin API for."""
-    if kind == "endpoint":
-        return "clusters?format=json"
-    if kind == "all" and output == "short":
-        return "config_dump?include_eds=true"
-    return "config_dump"
 
 
 def _forward_failure(kind: str, name: str, namespace: str, cause: str) -> str:
@@ -81,15 +46,6 @@ def _forward_failure(kind: str, name: str, namespace: str, cause: str) -> str:
 def _local_port(name: str) -> int:
     """The local port a port-forward would have picked (stable per pod, like a reused ephemeral port)."""
     return 32768 + int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % (60999 - 32768)
-
-
-def _strip_prefix(argv: list[str]) -> list[str]:
-    args = list(argv)
-    if args and args[0] == "istioctl":
-        args = args[1:]
-    if args and args[0] in ("proxy-config", "pc"):
-        args = args[1:]
-    return args
 
 
 def _resolve_pod(cluster, target: str, namespace: str) -> tuple[dict | None, str, str, str | None]:
@@ -134,48 +90,21 @@ def _resolve_pod(cluster, target: str, namespace: str) -> tuple[dict | None, str
 
 def proxy_config(backend: SandboxBackend, argv: list[str]) -> CommandResult:
     """Run `istioctl proxy-config ...` (argv with or without the leading `istioctl proxy-config`)."""
-    args = _strip_prefix(argv)
     try:
-        parsed = parse_flags(args, _FLAGS)
-    except FlagError as exc:
-        return _error(str(exc))
-    if not parsed.args:
-        return CommandResult(
-            "Retrieve information about proxy configuration from the Envoy config dump\n\nUsage:\n"
-            "  istioctl proxy-config [command]\n\nAvailable Commands:\n  all, bootstrap, cluster, "
-            "endpoint, listener, route, secret\n"
-        )
-    word = parsed.args[0]
-    kind = KINDS.get(word)
-    if kind is None:
-        if word in _NOT_EMULATED:
-            return _error(f"`istioctl proxy-config {word}` is not emulated in the sandbox")
-        return _error(f'unknown command "{word}" for "istioctl proxy-config"')
-    unknown = sorted(set(parsed.opts) - _COMMON - _KIND_FLAGS[kind] - {"verbose"})
-    if unknown:
-        return _error(f"unknown flag: --{unknown[0]}")
-    output = str(parsed.get("output") or "short")
-    if output not in ("short", "json", "yaml"):
-        return _error(f'output format "{output}" not supported')
-    if parsed.get("file"):
+        request = parse_proxy_config_args(argv)
+    except ProxyConfigArgsError as exc:
+        return _error(exc.message, exc.hint)
+    if request is None:
+        return CommandResult(USAGE)
+    if request.file:
         return _error(
             "--file reads a saved dump from disk, which the sandbox does not have",
             "name a pod instead, or use `ingresslab proxy-config --file DUMP.json` on your machine",
         )
-    if len(parsed.args) != 2:
-        return _error(f"{kind} requires pod name or --file parameter")
-    filters = {k: v for k, v in parsed.opts.items() if k in _KIND_FLAGS[kind] and k != "verbose"}
-    if "port" in filters:
-        try:
-            filters["port"] = int(str(filters["port"]))
-        except ValueError:
-            return _error(
-                f'invalid argument "{filters["port"]}" for "--port" flag: strconv.ParseInt: parsing '
-                f'"{filters["port"]}": invalid syntax'
-            )
+    kind, output, filters = request.kind, request.output, request.filters
     with backend.transaction(write=False, tick=False) as cluster:
-        namespace = str(parsed.get("namespace") or backend.current_namespace())
-        pod, name, namespace, problem = _resolve_pod(cluster, parsed.args[1], namespace)
+        namespace = request.namespace or backend.current_namespace()
+        pod, name, namespace, problem = _resolve_pod(cluster, str(request.target), namespace)
         if problem:
             return _error(problem)
         port = _local_port(f"{namespace}/{name}")
@@ -190,7 +119,7 @@ def proxy_config(backend: SandboxBackend, argv: list[str]) -> CommandResult:
                 "(istioctl takes a pod name, or deployment/<name>)",
             )
         if not is_proxy(pod):
-            cause = f'failure running port forward process: Get "http://localhost:{port}/{_admin_path(kind, output)}": EOF'
+            cause = f'failure running port forward process: Get "http://localhost:{port}/{admin_path(kind, output)}": EOF'
             if not istio.installed(cluster):
                 hint = "Istio is not installed, so no pod runs an Envoy to ask: run `istioctl install --set profile=demo -y`"
             elif namespace in ("kube-system", "kube-public") or (pod.get("spec") or {}).get("hostNetwork"):
@@ -212,7 +141,7 @@ def proxy_config(backend: SandboxBackend, argv: list[str]) -> CommandResult:
             data,
             kind,
             output=output,
-            verbose=bool(parsed.get("verbose", True)),
+            verbose=request.verbose,
             now=now,
             **filters,
         )
