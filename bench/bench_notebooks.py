@@ -49,6 +49,13 @@ def import_ms() -> float:
 
 
 def main() -> None:
+    # Kernels import ingresslab from source; compile it once, as `pip install` does for an installed package
+    # (some environments set PYTHONDONTWRITEBYTECODE, which would otherwise bill every kernel for compiling).
+    import compileall
+
+    import ingresslab
+
+    compileall.compile_dir(Path(ingresslab.__file__).parent, quiet=1)
     notebooks = find_notebooks()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
