@@ -257,10 +257,10 @@ def test_cd_and_pwd_only_move_the_working_directory():
         seen.append(inv.cwd)
         return CommandResult()
 
-    shell = Shell({"where": where}, cwd="/work/lab")
-    assert shell.run("cd istio-deepdive && pwd && where").stdout == "/work/lab/istio-deepdive\n"
-    assert shell.run("cd ..; cd -").stdout == "/work/lab/istio-deepdive\n"
-    assert seen == ["/work/lab/istio-deepdive"]
+    shell = Shell({"where": where}, cwd="/home/learner/lab")
+    assert shell.run("cd istio-deepdive && pwd && where").stdout == "/home/learner/lab/istio-deepdive\n"
+    assert shell.run("cd ..; cd -").stdout == "/home/learner/lab/istio-deepdive\n"
+    assert seen == ["/home/learner/lab/istio-deepdive"]
 
 
 def test_echo_and_printf_builtins_work_without_a_registry():
