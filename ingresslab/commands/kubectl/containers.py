@@ -28,10 +28,8 @@ def _container_note(pod: dict, container: str | None) -> str:
     inits = [c["name"] for c in pod["spec"].get("initContainers") or []]
     if container or len(names) + len(inits) <= 1:
         return ""
-    default = (pod["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/default-container")
-    chosen = default if default in names else names[0]
     listed = ", ".join(names + [f"{n} (init)" for n in inits])
-    return f'Defaulted container "{chosen}" out of: {listed}\n'
+    return f'Defaulted container "{_default_container(pod)}" out of: {listed}\n'
 
 
 def _pod_for(ctx: KubectlContext, target: str, namespace: str) -> tuple[dict, str]:

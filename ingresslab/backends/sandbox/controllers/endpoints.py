@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 
 from ingresslab.backends.sandbox.cluster import Cluster, Event
+from ingresslab.backends.sandbox.controllers.workloads import pod_ready
 from ingresslab.backends.sandbox.store import clone, format_time
 from ingresslab.kube.resources import resolve
 from ingresslab.kube.selectors import LabelSelector, Requirement
@@ -27,13 +28,6 @@ def service_selector(svc: dict) -> LabelSelector | None:
     if not selector:
         return None  # a Service without selector has hand-managed endpoints
     return LabelSelector(tuple(Requirement(k, "=", (str(v),)) for k, v in sorted(selector.items())))
-
-
-def _ready(pod: dict) -> bool:
-    return any(
-        c.get("type") == "Ready" and c.get("status") == "True"
-        for c in pod.get("status", {}).get("conditions", [])
-    )
 
 
 def _target_port(pod: dict, target: int | str) -> int | None:
@@ -124,7 +118,7 @@ def sync_endpoints(cluster: Cluster, svc: dict) -> None:
                 "uid": pod["metadata"]["uid"],
             },
         }
-        subset.setdefault("addresses" if _ready(pod) else "notReadyAddresses", []).append(address)
+        subset.setdefault("addresses" if pod_ready(pod) else "notReadyAddresses", []).append(address)
     ordered = [
         {k: s[k] for k in ("addresses", "notReadyAddresses", "ports") if k in s} for s in subsets.values()
     ]
@@ -169,7 +163,7 @@ def _write_slice(cluster: Cluster, svc: dict, pods: list[dict]) -> None:
     endpoints = [
         {
             "addresses": [p["status"]["podIP"]],
-            "conditions": {"ready": _ready(p), "serving": _ready(p), "terminating": False},
+            "conditions": {"ready": pod_ready(p), "serving": pod_ready(p), "terminating": False},
             "nodeName": p["spec"].get("nodeName"),
             "targetRef": {
                 "kind": "Pod",

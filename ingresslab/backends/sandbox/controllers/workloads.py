@@ -17,7 +17,7 @@ from ingresslab.backends.sandbox.store import clone, format_time
 from ingresslab.backends.sandbox.topology import NODE_IP, NODE_NAME, POD_CIDR
 from ingresslab.kube.resources import ResourceType, resolve
 
-__all__ = ["allocate_pod_ip", "container_status", "pod_template_hash", "set_pod_running"]
+__all__ = ["allocate_pod_ip", "container_status", "pod_ready", "pod_template_hash", "set_pod_running"]
 
 _RS = resolve("replicasets")
 _POD = resolve("pods")
@@ -219,7 +219,7 @@ def _deployment_status(cluster: Cluster, deploy: dict | None) -> None:
     pods = []
     for _, rs in owned_by(cluster, deploy, "replicasets"):
         pods += [p for _, p in owned_by(cluster, rs, "pods")]
-    ready = sum(1 for p in pods if _pod_ready(p))
+    ready = sum(1 for p in pods if pod_ready(p))
     replicas = int(deploy.get("spec", {}).get("replicas", 1))
     now = format_time(cluster.store.now)
     old_status = deploy.get("status") or {}
@@ -263,7 +263,8 @@ def _current_rs_name(deploy: dict) -> str:
     return f"{deploy['metadata']['name']}-{pod_template_hash(deploy.get('spec', {}).get('template', {}))}"
 
 
-def _pod_ready(pod: dict) -> bool:
+def pod_ready(pod: dict) -> bool:
+    """The pod's Ready condition is True (what Endpoints and ReplicaSet status count)."""
     return any(
         c.get("type") == "Ready" and c.get("status") == "True"
         for c in pod.get("status", {}).get("conditions", [])
@@ -302,7 +303,7 @@ def reconcile_replicaset(cluster: Cluster, event: Event) -> None:
     ]:
         cluster.delete(_POD, pod["metadata"]["name"], meta["namespace"])
     pods = [p for _, p in owned_by(cluster, rs, "pods")]
-    ready = sum(1 for p in pods if _pod_ready(p))
+    ready = sum(1 for p in pods if pod_ready(p))
     status = {"replicas": len(pods), "observedGeneration": meta.get("generation", 1)}
     if pods:
         status["fullyLabeledReplicas"] = len(pods)

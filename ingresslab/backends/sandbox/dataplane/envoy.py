@@ -87,7 +87,7 @@ def _subset_labels(cluster, key: ClusterKey) -> dict | None:
     if not key.subset:
         return {}
     for dr in cluster.list("destinationrules"):
-        host = istio_model._fqdn(
+        host = istio_model.resolve_host(
             dr.get("spec", {}).get("host", ""), dr["metadata"].get("namespace") or "default"
         )
         if host != key.host:

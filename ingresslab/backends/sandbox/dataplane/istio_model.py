@@ -39,6 +39,7 @@ __all__ = [
     "gateway_listeners",
     "inbound_cluster",
     "istio_serves",
+    "resolve_host",
     "select_route",
     "service_fqdn",
 ]
@@ -321,7 +322,8 @@ def _bound(vs: dict, gw: dict) -> bool:
     return False
 
 
-def _fqdn(host: str, namespace: str) -> str:
+def resolve_host(host: str, namespace: str) -> str:
+    """A host in Istio config as istiod resolves it: short names are relative to the object's namespace."""
     if "." not in host:
         return service_fqdn(host, namespace)
     if host.count(".") == 1:
@@ -360,7 +362,7 @@ def _routes(vs: dict, services: dict[tuple[str, str], dict]) -> list[Route]:
         dests = []
         for d in http.get("route") or []:
             dst = d.get("destination") or {}
-            host = _fqdn(dst.get("host", ""), ns)
+            host = resolve_host(dst.get("host", ""), ns)
             port = (dst.get("port") or {}).get("number")
             if port is None:
                 name, _, rest = host.partition(".")

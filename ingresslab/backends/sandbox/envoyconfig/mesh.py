@@ -16,8 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingresslab.backends.sandbox.dataplane import kubeproxy
-from ingresslab.backends.sandbox.dataplane.istio_model import ClusterKey, service_fqdn
-from ingresslab.backends.sandbox.topology import CLUSTER_DOMAIN
+from ingresslab.backends.sandbox.dataplane.istio_model import ClusterKey, resolve_host, service_fqdn
 
 __all__ = [
     "HTTP_PROTOCOLS",
@@ -119,15 +118,6 @@ def mesh_ports(cluster) -> list[MeshPort]:
     return out
 
 
-def _fqdn(host: str, namespace: str) -> str:
-    """A DestinationRule host as istiod resolves it (short names are relative to the rule's namespace)."""
-    if "." not in host:
-        return service_fqdn(host, namespace)
-    if host.count(".") == 1:
-        return f"{host}.svc.{CLUSTER_DOMAIN}"
-    return host
-
-
 def destination_rule_for(cluster, fqdn: str) -> dict | None:
     """The DestinationRule whose host is this Service (oldest first, as istiod merges them)."""
     rules = sorted(
@@ -136,7 +126,7 @@ def destination_rule_for(cluster, fqdn: str) -> dict | None:
     )
     for rule in rules:
         host = (rule.get("spec") or {}).get("host", "")
-        if _fqdn(host, rule["metadata"].get("namespace") or "default") == fqdn:
+        if resolve_host(host, rule["metadata"].get("namespace") or "default") == fqdn:
             return rule
     return None
 
