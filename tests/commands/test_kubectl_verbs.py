@@ -217,3 +217,8 @@ def test_patch_merges_json_and_reports_no_change(demo):
     assert again.stdout == "service/dest-svc-v1 patched (no change)\n"
     bad = demo("patch svc dest-svc-v1 -p '{not json'")
     assert bad.returncode == 1 and bad.stderr.startswith("error: unable to parse")
+
+
+def test_label_without_a_key_is_an_invalid_spec(kubectl):
+    result = kubectl("label ns default =x")
+    assert (result.returncode, result.stderr) == (1, "error: invalid label spec: =x\n")

@@ -189,7 +189,7 @@ def label(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     for a in args:
         if a.endswith("-") and "=" not in a:
             changes[a[:-1]] = None
-        elif "=" in a:
+        elif "=" in a and not a.startswith("="):
             key, _, value = a.partition("=")
             changes[key] = value
         else:
