@@ -89,6 +89,13 @@ class Lab:
 
         return send_request(self, host=host, path=path, via=via, **options)  # type: ignore[arg-type]
 
+    def proxy_config(
+        self, pod: str, what: str = "all", namespace: str | None = None, *options: str
+    ) -> CommandResult:
+        """`istioctl proxy-config WHAT POD -n NS [OPTIONS…]` for an Envoy in the mesh (gateway or sidecar)."""
+        target = pod if namespace is None else f"{pod}.{namespace}"
+        return self.istioctl(["proxy-config", what, target, *options])
+
     def logs(self, *, tail: int | None = 2000):
         """Every ingress-path component's log (controller, gateway, sidecars, apps, CoreDNS) as LogSources."""
         from ingresslab.trace import collect

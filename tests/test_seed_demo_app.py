@@ -60,3 +60,17 @@ def test_lab_sh_refuses_host_programs():
     lab = ingresslab.connect("sandbox", state=None)
     result = lab.sh("rm -rf /tmp/x")
     assert result.returncode == 127 and "not available in the sandbox" in result.stderr
+
+
+def test_lab_proxy_config_shows_the_gateway_route_for_v1():
+    from ingresslab import tutorial
+
+    lab = ingresslab.connect("sandbox", state=None, cwd=DEMO_DIR.parent)
+    tutorial.ensure_istio(lab)
+    gateway = lab.backend.list("pods", "istio-system", label_selector="istio=ingressgateway")[0]["metadata"][
+        "name"
+    ]
+    routes = lab.proxy_config(gateway, "route", "istio-system", "--name", "http.8080")
+    assert routes.returncode == 0 and "/v1" in routes.stdout and "http.8080" in routes.stdout
+    missing = lab.proxy_config("nope", "cluster", "application")
+    assert missing.returncode == 1 and "nope" in missing.stderr
