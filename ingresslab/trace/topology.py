@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ingresslab.kube.pods import default_container
+
 __all__ = ["Topology"]
 
 
@@ -55,9 +57,7 @@ class Topology:
         return "istio-proxy" in self.containers(pod)
 
     def app_container(self, pod: dict) -> str | None:
-        names = [n for n in self.containers(pod) if n != "istio-proxy"]
-        default = (pod["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/default-container")
-        return default if default in names else (names[0] if names else None)
+        return default_container(pod, skip=("istio-proxy",))
 
     # -- services -------------------------------------------------------------------------------
     def service(self, namespace: str, name: str) -> dict | None:

@@ -25,6 +25,7 @@ from ingresslab.backends.sandbox.state import ClusterState, StateFile, default_s
 from ingresslab.backends.sandbox.store import clone
 from ingresslab.errors import AlreadyExists, BadRequest, Invalid, NotFound, StateFileError
 from ingresslab.kube.apply import merge_for_apply, with_last_applied
+from ingresslab.kube.pods import default_container
 from ingresslab.kube.resources import ResourceType, UnknownResourceType, resolve, resolve_kind
 from ingresslab.kube.selectors import SelectorError, parse_selector
 
@@ -348,10 +349,7 @@ class SandboxBackend:
         inits = [c["name"] for c in pod["spec"].get("initContainers") or []]
         inits += [c["name"] for c in pod["spec"].get("ephemeralContainers") or []]
         if container is None:
-            default = (pod["metadata"].get("annotations") or {}).get(
-                "kubectl.kubernetes.io/default-container"
-            )
-            return default if default in names else names[0]
+            return default_container(pod) or ""
         if container not in names + inits:
             choices = " ".join(names)
             raise BadRequest(

@@ -8,6 +8,7 @@ from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fai
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import NotAvailableInSandbox
+from ingresslab.kube.pods import default_container
 
 __all__ = ["debug", "exec_", "logs"]
 
@@ -29,7 +30,7 @@ def _container_note(pod: dict, container: str | None) -> str:
     if container or len(names) + len(inits) <= 1:
         return ""
     listed = ", ".join(names + [f"{n} (init)" for n in inits])
-    return f'Defaulted container "{_default_container(pod)}" out of: {listed}\n'
+    return f'Defaulted container "{default_container(pod)}" out of: {listed}\n'
 
 
 def _pod_for(ctx: KubectlContext, target: str, namespace: str) -> tuple[dict, str]:
@@ -118,16 +119,10 @@ def logs(ctx: KubectlContext, argv: list[str]) -> CommandResult:
                 timestamps=bool(p.get("timestamps")),
             )
             if prefix:
-                shown = c or (names[0] if len(names) == 1 else _default_container(pod))
+                shown = c or (names[0] if len(names) == 1 else default_container(pod))
                 text = "".join(f"[pod/{name}/{shown}] {line}\n" for line in text.splitlines())
             out.append(text)
     return CommandResult("".join(out), "".join(err))
-
-
-def _default_container(pod: dict) -> str:
-    names = [c["name"] for c in pod["spec"].get("containers") or []]
-    default = (pod["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/default-container")
-    return default if default in names else names[0]
 
 
 def exec_(ctx: KubectlContext, argv: list[str]) -> CommandResult:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ipaddress
 
 from ingresslab.backends.sandbox.cluster import Cluster, Event
-from ingresslab.backends.sandbox.controllers.workloads import pod_ready
 from ingresslab.backends.sandbox.store import clone, format_time
+from ingresslab.kube.pods import pod_ready
 from ingresslab.kube.resources import resolve
 from ingresslab.kube.selectors import LabelSelector, Requirement
 

@@ -15,9 +15,10 @@ from ingresslab.backends.sandbox.controllers.core import owned_by
 from ingresslab.backends.sandbox.rand import SAFE_ALPHABET
 from ingresslab.backends.sandbox.store import clone, format_time
 from ingresslab.backends.sandbox.topology import NODE_IP, NODE_NAME, POD_CIDR
+from ingresslab.kube.pods import pod_ready
 from ingresslab.kube.resources import ResourceType, resolve
 
-__all__ = ["allocate_pod_ip", "container_status", "pod_ready", "pod_template_hash", "set_pod_running"]
+__all__ = ["allocate_pod_ip", "container_status", "pod_template_hash", "set_pod_running"]
 
 _RS = resolve("replicasets")
 _POD = resolve("pods")
@@ -261,14 +262,6 @@ def _deployment_status(cluster: Cluster, deploy: dict | None) -> None:
 
 def _current_rs_name(deploy: dict) -> str:
     return f"{deploy['metadata']['name']}-{pod_template_hash(deploy.get('spec', {}).get('template', {}))}"
-
-
-def pod_ready(pod: dict) -> bool:
-    """The pod's Ready condition is True (what Endpoints and ReplicaSet status count)."""
-    return any(
-        c.get("type") == "Ready" and c.get("status") == "True"
-        for c in pod.get("status", {}).get("conditions", [])
-    )
 
 
 @Cluster.register_controller("replicasets.apps")
