@@ -25,7 +25,15 @@ from ingresslab.logs._text import format_start_time, parse_start_time
 from ingresslab.logs.envelope import Envelope
 from ingresslab.logs.istio_cluster import IstioCluster, decode_istio_cluster
 
-__all__ = ["EnvoyAccess", "format_envoy", "format_istio", "parse_envoy", "parse_istio"]
+__all__ = [
+    "EnvoyAccess",
+    "envoy_values",
+    "format_envoy",
+    "format_istio",
+    "istio_values",
+    "parse_envoy",
+    "parse_istio",
+]
 
 ISTIO_LAYOUTS = (None, "1.8", "1.7")
 
@@ -132,6 +140,12 @@ def _start(value: str) -> datetime | None:
 
 def parse_istio(body: str) -> EnvoyAccess | None:
     """Parse one Istio text access line (any supported layout); None when it is not one."""
+    values = istio_values(body)
+    return None if values is None else EnvoyAccess(*values)
+
+
+def istio_values(body: str) -> tuple | None:
+    """The field values of an Istio text line in `EnvoyAccess` order (up to `format`), or None."""
     if body[:1] != "[":
         return None
     # Every fast regex first: the slow ones only matter for lines with quotes inside header values.
@@ -159,7 +173,7 @@ def parse_istio(body: str) -> EnvoyAccess | None:
         rest = 8
     br, bs, dur, ust, xff, ua, rid, auth, uh, cl, ula, dla, dra, sni, route = g[rest:]
     flags = g[5]
-    return EnvoyAccess(
+    return (
         when,
         g[1],
         g[2],
@@ -192,6 +206,12 @@ def parse_istio(body: str) -> EnvoyAccess | None:
 
 def parse_envoy(body: str) -> EnvoyAccess | None:
     """Parse one line in Envoy's default access-log format; None when it is not one."""
+    values = envoy_values(body)
+    return None if values is None else EnvoyAccess(*values)
+
+
+def envoy_values(body: str) -> tuple | None:
+    """The field values of an Envoy default-format line in `EnvoyAccess` order (up to `format`), or None."""
     if body[:1] != "[":
         return None
     match = _ENVOY_FAST.match(body) or _ENVOY_SLOW.match(body)
@@ -201,23 +221,35 @@ def parse_envoy(body: str) -> EnvoyAccess | None:
     when = _start(st)
     if when is None:
         return None
-    return EnvoyAccess(
-        start_time=when,
-        method=_s(m),
-        path=_s(p),
-        protocol=_s(proto),
-        response_code=int(code),
-        response_flags=_flags(flags),
-        bytes_received=_i(br) or 0,
-        bytes_sent=_i(bs) or 0,
-        duration=_i(dur),
-        upstream_service_time=_i(ust),
-        x_forwarded_for=_s(xff),
-        user_agent=_s(ua),
-        request_id=_s(rid),
-        authority=_s(auth),
-        upstream_host=_s(uh),
-        format="envoy",
+    # Positional, in field order: the Istio-only fields (details, cluster, addresses, ...) stay None.
+    return (
+        when,
+        _s(m),
+        _s(p),
+        _s(proto),
+        int(code),
+        _flags(flags),
+        None,
+        None,
+        None,
+        _i(br) or 0,
+        _i(bs) or 0,
+        _i(dur),
+        _i(ust),
+        _s(xff),
+        _s(ua),
+        _s(rid),
+        _s(auth),
+        _s(uh),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "envoy",
     )
 
 

@@ -24,7 +24,7 @@ from ingresslab.logs._text import (
 )
 from ingresslab.logs.envelope import Envelope
 
-__all__ = ["NginxAccess", "detect_nginx", "format_nginx", "parse_nginx", "split_request"]
+__all__ = ["NginxAccess", "detect_nginx", "format_nginx", "nginx_values", "parse_nginx", "split_request"]
 
 
 @dataclass(slots=True)
@@ -120,6 +120,12 @@ def _split_list(value: str, convert) -> tuple[list, list[int]]:
 
 def parse_nginx(body: str) -> NginxAccess | None:
     """Parse one ingress-nginx access line (prefixes already stripped); None when it is not one."""
+    values = nginx_values(body)
+    return None if values is None else NginxAccess(*values)
+
+
+def nginx_values(body: str) -> tuple | None:
+    """The field values of an ingress-nginx line in `NginxAccess` order (up to `format`), or None."""
     # Written for speed (it runs once per line): inline `-` checks, one escape test for the whole line and
     # a single-upstream shortcut. (A split-based fast path measured no faster than this one regex.)
     match = _UPSTREAMINFO.match(body)
@@ -192,7 +198,7 @@ def _build(
         lengths = [] if url == "-" else [int(url)]
         times = [] if urt == "-" else [float(urt)]
         statuses = [] if ust == "-" else [int(ust)]
-    return NginxAccess(
+    return (
         None if ra == "-" else ra,
         None if ru == "-" else ru,
         when,
@@ -216,6 +222,7 @@ def _build(
         request_raw,
         groups,
         layout,
+        "ingress-nginx",
     )
 
 

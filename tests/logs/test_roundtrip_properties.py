@@ -36,7 +36,8 @@ def aware(tz=None, micro=False, ms=False):
 
 # --- ingress-nginx ------------------------------------------------------------------------------------------
 
-entry = st.from_regex(r"[A-Za-z0-9.:\[\]/_]{1,20}", fullmatch=True)
+# An upstream address starts with a host, `[` (IPv6) or `unix:`; a bare `:` would read as the ` : ` separator.
+entry = st.from_regex(r"[A-Za-z0-9\[][A-Za-z0-9.:\[\]/_]{0,19}", fullmatch=True)
 msec = st.integers(0, 10**7).map(lambda ms: ms / 1000)
 
 
