@@ -23,11 +23,22 @@ __all__ = [
     "parse_nginx_time",
     "parse_rfc3339",
     "parse_start_time",
+    "strip_newline",
 ]
 
 UTC = timezone.utc
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_NUMBER = {name: i + 1 for i, name in enumerate(MONTHS)}
+
+
+def strip_newline(line: str) -> str:
+    """A line without its `\\n` or `\\r\\n` ending, as iterating a file gives it."""
+    if line.endswith("\n"):
+        line = line[:-1]
+        if line.endswith("\r"):
+            line = line[:-1]
+    return line
+
 
 # --- nginx escaping -------------------------------------------------------------------------------------
 # nginx's default log escaping writes `"`, `\` and every byte below 0x20 or above 0x7e as `\xXX`.

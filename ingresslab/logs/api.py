@@ -12,6 +12,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any, TextIO
 
+from ingresslab.logs._text import strip_newline
 from ingresslab.logs.envelope import Envelope, format_envelope, split_envelope
 from ingresslab.logs.registry import LogFormat, candidates, get_format
 from ingresslab.logs.report import ParseReport
@@ -20,14 +21,6 @@ __all__ = ["detect_format", "format_line", "parse_line", "parse_lines", "record_
 
 _ENVELOPE_STARTS = frozenset("0123456789[nADFJMNOS")
 _SKIP_FIELDS = frozenset({"envelope", "raw"})
-
-
-def _strip_newline(line: str) -> str:
-    if line.endswith("\n"):
-        line = line[:-1]
-        if line.endswith("\r"):
-            line = line[:-1]
-    return line
 
 
 def _parse_body(body: str, formats: tuple[LogFormat, ...] | None) -> Any:
@@ -44,7 +37,7 @@ def parse_line(line: str, format: str = "auto") -> Any:
     `format` is `auto` or a registered name (see `FORMATS`); an unknown name raises `UnknownLogFormat`.
     """
     formats = None if format == "auto" else (get_format(format),)
-    line = _strip_newline(line)
+    line = strip_newline(line)
     envelope, body = split_envelope(line)
     record = _parse_body(body, formats)
     if record is not None:
@@ -54,64 +47,105 @@ def parse_line(line: str, format: str = "auto") -> Any:
 
 
 def parse_lines(
-    lines: Iterable[str] | TextIO, format: str = "auto", report: ParseReport | None = None
+    lines: Iterable[str] | TextIO,
+    format: str = "auto",
+    report: ParseReport | None = None,
+    *,
+    fast: bool = True,
 ) -> Iterator[Any]:
     """Yield a record for every access line of `lines` (any iterable of str, or an open text file).
 
-    Other lines are counted in `report` (when given) and skipped. CRI partial lines (tag `P`) are joined
-    with the lines that complete them before parsing.
+    Other lines are counted in `report` (when given) and skipped; its counts are complete once the
+    iteration ends. CRI partial lines (tag `P`) are joined with the lines that complete them before parsing.
+
+    Plain lines of the ingress-nginx, istio and envoy formats are checked by compiled code and yielded as
+    records that convert their fields on first use (see `ingresslab.logs.lazy`), when the package was
+    installed with its C extension; `fast=False` parses every line eagerly in Python. The records are
+    equal either way.
     """
-    fixed = None if format == "auto" else (get_format(format),)
+    fixed = None if format == "auto" else get_format(format)
     if report is None:
         report = ParseReport()
     counts = report.records
-    last: LogFormat | None = None
+    last: LogFormat | None = fixed
+    start_run = _run_starter(last, fast)
+    run = None  # the current compiled run of lazy records, if any
     pending: dict[str | None, tuple[str, str]] = {}  # CRI stream -> (raw so far, body so far)
-    for line in lines:
-        report.lines += 1
-        if line.endswith("\n"):
-            line = _strip_newline(line)
-        envelope: Envelope | None = None
-        body = line
-        first = line[:1]
-        # Cheap look before calling split_envelope: IPv4 addresses and `[2024-...` Envoy times are not prefixes.
-        if first in _ENVELOPE_STARTS and (
-            line[4:5] == "-" if first.isdigit() else (line[1:2].islower() if first == "[" else True)
-        ):
-            envelope, body = split_envelope(line)
-            if envelope is not None and "cri" in envelope.sources:
-                if envelope.partial:
-                    raw_so_far, body_so_far = pending.get(envelope.stream, ("", ""))
-                    pending[envelope.stream] = (raw_so_far + line + "\n", body_so_far + body)
-                    continue
-                if envelope.stream in pending:
-                    raw_so_far, body_so_far = pending.pop(envelope.stream)
-                    line, body = raw_so_far + line, body_so_far + body
-                    report.joined_partials += 1
-        record = None
-        if fixed is not None:
-            record = fixed[0].parse(body)
-        else:
-            if last is not None:
-                record = last.parse(body)
+    lines = iter(lines)
+    try:
+        while True:
+            if start_run is not None:
+                run = start_run(lines)
+                yield from run
+                _count_run(report, last, run)
+                line = run.rejected
+                run = None
+                if line is None:
+                    break
+            else:
+                line = next(lines, None)
+                if line is None:
+                    break
+            report.lines += 1
+            if line.endswith("\n"):
+                line = strip_newline(line)
+            envelope: Envelope | None = None
+            body = line
+            first = line[:1]
+            # A cheap look before split_envelope: IPv4 addresses and `[2024-...` Envoy times are not prefixes.
+            if first in _ENVELOPE_STARTS and (
+                line[4:5] == "-" if first.isdigit() else (line[1:2].islower() if first == "[" else True)
+            ):
+                envelope, body = split_envelope(line)
+                if envelope is not None and "cri" in envelope.sources:
+                    if envelope.partial:
+                        raw_so_far, body_so_far = pending.get(envelope.stream, ("", ""))
+                        pending[envelope.stream] = (raw_so_far + line + "\n", body_so_far + body)
+                        continue
+                    if envelope.stream in pending:
+                        raw_so_far, body_so_far = pending.pop(envelope.stream)
+                        line, body = raw_so_far + line, body_so_far + body
+                        report.joined_partials += 1
+            record = None
+            if fixed is not None:
+                record = fixed.parse(body)
+            else:
+                if last is not None:
+                    record = last.parse(body)
+                if record is None:
+                    for fmt in candidates(body[:1]):
+                        if fmt is not last:
+                            record = fmt.parse(body)
+                            if record is not None:
+                                last = fmt
+                                start_run = _run_starter(last, fast)
+                                break
             if record is None:
-                for fmt in candidates(body[:1]):
-                    if fmt is not last:
-                        record = fmt.parse(body)
-                        if record is not None:
-                            last = fmt
-                            break
-        if record is None:
-            report.skip(line, body)
-            continue
-        record.raw = line
-        if envelope is not None:
-            record.envelope = envelope
-        name = record.format
-        counts[name] = counts.get(name, 0) + 1
-        yield record
-    for raw_so_far, body in pending.values():  # a stream that ended mid-line
-        report.skip(raw_so_far.rstrip("\n"), body)
+                report.skip(line, body)
+                continue
+            record.raw = line
+            if envelope is not None:
+                record.envelope = envelope
+            name = record.format
+            counts[name] = counts.get(name, 0) + 1
+            yield record
+        for raw_so_far, body in pending.values():  # a stream that ended mid-line
+            report.skip(raw_so_far.rstrip("\n"), body)
+    finally:
+        if run is not None:  # the consumer stopped in the middle of a run
+            _count_run(report, last, run)
+
+
+def _run_starter(fmt: LogFormat | None, enabled: bool) -> Any:
+    """`fmt`'s compiled run of lazy records (called with the line iterator), or None when it has none."""
+    path = fmt.fast if enabled and fmt is not None else None
+    return None if path is None else path.run
+
+
+def _count_run(report: ParseReport, fmt: LogFormat | None, run: Any) -> None:
+    if run.count and fmt is not None:
+        report.lines += run.count
+        report.records[fmt.name] = report.records.get(fmt.name, 0) + run.count
 
 
 def detect_format(sample: str | Iterable[str], max_lines: int = 1000) -> str | None:
@@ -120,7 +154,7 @@ def detect_format(sample: str | Iterable[str], max_lines: int = 1000) -> str | N
     for count, line in enumerate(lines):
         if count >= max_lines:
             break
-        _, body = split_envelope(_strip_newline(line))
+        _, body = split_envelope(strip_newline(line))
         for fmt in candidates(body[:1]):
             if fmt.detect(body):
                 return fmt.name

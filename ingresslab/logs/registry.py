@@ -15,6 +15,7 @@ from typing import Any
 from ingresslab.errors import IngresslabError
 from ingresslab.logs.coredns import CoreDNSQuery, format_coredns, parse_coredns
 from ingresslab.logs.envoy import EnvoyAccess, format_envoy, format_istio, parse_envoy, parse_istio
+from ingresslab.logs.fastpath import FAST_PATHS, FastPath
 from ingresslab.logs.httpecho import HttpEchoRequest, format_http_echo, parse_http_echo
 from ingresslab.logs.istio_json import format_istio_json, parse_istio_json
 from ingresslab.logs.nginx import NginxAccess, format_nginx, parse_nginx
@@ -33,6 +34,7 @@ class LogFormat:
     `parse(body)` takes a line without prefixes and returns a record or None; `format(record)` is its
     inverse. `starts` lists the characters a line can begin with (None: any), so auto-detection only tries
     the formats that can match. `layouts` names the versions `parse` recognises (None is the current one).
+    `fast` is the compiled check and lazy record type for the format's common lines, when available.
     """
 
     name: str
@@ -42,6 +44,7 @@ class LogFormat:
     format: Callable[[Any], str]
     layouts: tuple[str | None, ...] = (None,)
     starts: str | None = None
+    fast: FastPath | None = None
 
     def detect(self, body: str) -> bool:
         """True when `body` (a line without prefixes) is a line of this format."""
@@ -91,6 +94,7 @@ register_format(
         format_nginx,
         layouts=(None, "0.25"),
         starts=string.hexdigits + ":u",  # IPv4, IPv6, or unix:
+        fast=FAST_PATHS.get("ingress-nginx"),
     )
 )
 register_format(
@@ -102,6 +106,7 @@ register_format(
         format_istio,
         layouts=(None, "1.8", "1.7"),
         starts="[",
+        fast=FAST_PATHS.get("istio"),
     )
 )
 register_format(
@@ -112,6 +117,7 @@ register_format(
         parse_envoy,
         format_envoy,
         starts="[",
+        fast=FAST_PATHS.get("envoy"),
     )
 )
 register_format(

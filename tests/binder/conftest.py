@@ -12,7 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 # Never part of what a builder receives: local environments, caches, build output.
 _IGNORED = (".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "build", "dist",
-            "test-artifacts", "bench", "tests", "*.egg-info", ".ipynb_checkpoints")  # fmt: skip
+            "test-artifacts", "bench", "tests", "*.egg-info", ".ipynb_checkpoints", "*.so")  # fmt: skip
 
 
 def _listed_files(repo: Path) -> list[str] | None:

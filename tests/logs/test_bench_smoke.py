@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ingresslab.logs import FORMATS
+from ingresslab.logs.fastpath import accelerated
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_logs.py"
 
@@ -20,7 +21,23 @@ def test_bench_quick_reports_every_format():
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[2:]}
+    lines = result.stdout.splitlines()
+    header = lines.index(next(line for line in lines if line.startswith("format")))
+    assert lines[header].split() == [
+        "format",
+        "iterate",
+        "parse",
+        "x",
+        "auto",
+        "x",
+        "read",
+        "x",
+        "python",
+        "x",
+    ]
+    rows = {line.split()[0]: line.split() for line in lines[header + 1 :]}
     assert set(rows) == set(FORMATS)
     for cells in rows.values():
-        assert float(cells[3]) > 0 and float(cells[5]) > 0  # parse / iterate ratios
+        assert all(float(cells[i]) > 0 for i in (3, 5, 7, 9))  # each way's rate / iteration's
+    expected = "in use" if accelerated() else "not built"
+    assert any(line.startswith("compiled line checks: " + expected) for line in lines)
