@@ -499,7 +499,11 @@ PyMODINIT_FUNC PyInit__scan(void) {
     if (module == NULL) {
         return NULL;
     }
-    if (PyModule_AddObjectRef(module, "Run", (PyObject *)&RunType) < 0) {
+    PyObject *exported = Py_BuildValue("[ssss]", "Run", "envoy", "istio", "nginx");
+    int failed = exported == NULL || PyModule_AddObjectRef(module, "Run", (PyObject *)&RunType) < 0 ||
+                 PyModule_AddObjectRef(module, "__all__", exported) < 0;
+    Py_XDECREF(exported);
+    if (failed) {
         Py_DECREF(module);
         return NULL;
     }
