@@ -68,14 +68,13 @@ static int digits(Cursor *c) {
     return c->p > start;
 }
 
-/* `-` or digits, then the character `next` must follow (not consumed). */
-static int count_or_dash(Cursor *c, unsigned char next) {
+/* `-` or digits (the caller checks what follows). */
+static int count_or_dash(Cursor *c) {
     if (at(c, '-')) {
         c->p++;
-    } else if (!digits(c)) {
-        return 0;
+        return 1;
     }
-    return c->p < c->n ? c->s[c->p] == next : next == '\0';
+    return digits(c);
 }
 
 /* digits, optionally `.digits`: what both Python's float() and the nginx expressions accept. */
@@ -299,8 +298,8 @@ static int envoy_head(Cursor *c) {
 
 /* BYTES_RECEIVED BYTES_SENT DURATION UPSTREAM_SERVICE_TIME and the five quoted headers. */
 static int envoy_counts_and_headers(Cursor *c) {
-    if (!count_or_dash(c, ' ') || !expect(c, " ") || !count_or_dash(c, ' ') || !expect(c, " ") ||
-        !count_or_dash(c, ' ') || !expect(c, " ") || !token(c, '\0') || !expect(c, " \"")) {
+    if (!count_or_dash(c) || !expect(c, " ") || !count_or_dash(c) || !expect(c, " ") ||
+        !count_or_dash(c) || !expect(c, " ") || !token(c, '\0') || !expect(c, " \"")) {
         return 0;
     }
     for (int i = 0; i < 5; i++) {
