@@ -24,6 +24,10 @@ V1_TEXT = "Hello World V1 from dest-depl-v1"
 V1_FQDN = f"dest-svc-v1.{NAMESPACE}.svc.cluster.local"
 NOTICE = "Defaulting debug container name to"
 
+# The steps build on each other on one cluster per backend: keep them on one xdist worker, in order
+# (pyproject.toml's addopts run xdist with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("seed-flow")
+
 
 def run(lab: Lab, script: str) -> str:
     """Run seed text; a failing command fails the step with everything it printed."""
