@@ -13,6 +13,10 @@ Records (slots dataclasses, keyword-constructible, every field defaulted):
 `HttpEchoRequest` (http-echo). Each has `.format`, `.layout` (None = current version), `.envelope` (prefixes
 such as kubectl/CRI timestamps, stream, pod/container) and `.raw` (the original line); the last two are
 left out of equality. `FORMATS` is the registry; `decode_istio_cluster` reads Istio cluster names.
+
+For plain ingress-nginx, Istio and Envoy lines, `parse_lines` yields records of a subclass that fill
+themselves in on first use (`ingresslab.logs.lazy`, with the optional compiled check in `fastpath`); they
+compare, print and pickle as the record type itself, and become one once read.
 """
 
 from __future__ import annotations
