@@ -3,8 +3,8 @@
 `parse_lines` reads lines through a format's `FastPath` first: a compiled `Run` yields a lazy record
 (see `ingresslab.logs.lazy`) for each line that `accepts(line)` finds to be a plain, valid line of the
 format, without running any Python per line, and stops at the first other line, which takes the
-regular parser. The checks are conservative, so the records
-are the same either way; only the time spent differs.
+regular parser. The checks are conservative, so the records are the same either way; only the time
+spent differs.
 
 The extension is built at install when a C compiler is present (setup.py marks it optional); without it,
 `FAST_PATHS` is empty and every format parses in pure Python. Set INGRESSLAB_PURE_PYTHON=1 to ignore it.
@@ -47,24 +47,21 @@ def _load_scanner() -> Any:
     return _scan
 
 
-def _fast_path(
-    name: str, accepts: Callable[[str], bool], base: type, values: Callable[[str], Any]
-) -> FastPath:
+def _fast_path(name: str, check: str, base: type, values: Callable[[str], Any]) -> FastPath:
     lazy = lazy_record_type(base, values)
-    return FastPath(
-        accepts, lazy, partial(_scan.Run, format=name, record_type=lazy, slot=base.__dict__["raw"])
-    )
+    run = partial(_scan.Run, format=name, record_type=lazy, slot=base.__dict__["raw"])
+    return FastPath(getattr(_scan, check), lazy, run)
 
 
+# format name -> (its check in _scan, record type, the parser's values function)
+_FORMATS = {
+    "ingress-nginx": ("nginx", NginxAccess, nginx_values),
+    "istio": ("istio", EnvoyAccess, istio_values),
+    "envoy": ("envoy", EnvoyAccess, envoy_values),
+}
 _scan = _load_scanner()
 FAST_PATHS: Mapping[str, FastPath] = MappingProxyType(
-    {}
-    if _scan is None
-    else {
-        "ingress-nginx": _fast_path("ingress-nginx", _scan.nginx, NginxAccess, nginx_values),
-        "istio": _fast_path("istio", _scan.istio, EnvoyAccess, istio_values),
-        "envoy": _fast_path("envoy", _scan.envoy, EnvoyAccess, envoy_values),
-    }
+    {} if _scan is None else {name: _fast_path(name, *spec) for name, spec in _FORMATS.items()}
 )
 
 

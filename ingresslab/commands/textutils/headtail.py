@@ -25,6 +25,26 @@ def _numeric_shorthand(args: Sequence[str]) -> list[str]:
     return out
 
 
+# head and tail take the same options; the last -n or -c given wins, 10 lines by default.
+_SHORT = "n:c:qv"
+_LONG = {
+    "lines": ("n", True),
+    "bytes": ("c", True),
+    "quiet": ("q", False),
+    "silent": ("q", False),
+    "verbose": ("v", False),
+}
+
+
+def _amount(opts: list[tuple[str, str]]) -> tuple[str, str]:
+    """(unit, spec): `n` or `c`, and the count as given."""
+    unit, spec = "n", "10"
+    for key, value in opts:
+        if key in "nc":
+            unit, spec = key, value
+    return unit, spec
+
+
 def _split_keep(text: str) -> list[str]:
     """Lines with their newlines kept; a last line lacking one stays as it is (head/tail copy bytes)."""
     pieces = text.split("\n")
@@ -40,20 +60,11 @@ def head(inv: Invocation) -> CommandResult:
     opts, operands = getopt(
         "head",
         _numeric_shorthand(inv.argv[1:]),
-        "n:c:qv",
-        {
-            "lines": ("n", True),
-            "bytes": ("c", True),
-            "quiet": ("q", False),
-            "silent": ("q", False),
-            "verbose": ("v", False),
-        },
+        _SHORT,
+        _LONG,
     )
     no_files("head", operands, "kubectl logs … | head -n 20")
-    unit, spec = "n", "10"
-    for key, value in opts:
-        if key in "nc":
-            unit, spec = key, value
+    unit, spec = _amount(opts)
     count = parse_count("head", spec, "lines" if unit == "n" else "bytes")
     if unit == "c":
         data = inv.stdin.encode()
@@ -83,20 +94,11 @@ def tail(inv: Invocation) -> CommandResult:
     opts, operands = getopt(
         "tail",
         args,
-        "n:c:qv",
-        {
-            "lines": ("n", True),
-            "bytes": ("c", True),
-            "quiet": ("q", False),
-            "silent": ("q", False),
-            "verbose": ("v", False),
-        },
+        _SHORT,
+        _LONG,
     )
     no_files("tail", operands, "kubectl logs … | tail -n 20")
-    unit, spec = "n", "10"
-    for key, value in opts:
-        if key in "nc":
-            unit, spec = key, value
+    unit, spec = _amount(opts)
     from_start = spec.startswith("+")
     count = abs(parse_count("tail", spec.lstrip("+"), "lines" if unit == "n" else "bytes"))
     if unit == "c":
