@@ -28,6 +28,9 @@ from ingresslab.commands.result import CommandResult
 from ingresslab.errors import NotFound
 from ingresslab.proxyconfig import TabWriter
 from ingresslab.proxyconfig.output import go_json_indent
+from ingresslab.routing.classes import nginx_class
+from ingresslab.routing.ingress import ingress_path
+from ingresslab.routing.nginx import CATCH_ALL, by_creation, nginx_route_config
 
 __all__ = [
     "CONTROLLER",
@@ -73,35 +76,13 @@ _USAGE = (
 
 # -- which Ingresses the controller serves -------------------------------------------------------------
 def served_ingresses(backend, *, ingress_class: str = INGRESS_CLASS) -> list[dict]:
-    """Ingresses (all namespaces) the `nginx` class controller picks up, oldest first."""
+    """Ingresses (all namespaces) the `nginx` class controller picks up (`routing.classes`), oldest first."""
     classes = backend.list("ingressclasses")
-    ours = {c["metadata"]["name"] for c in classes if (c.get("spec") or {}).get("controller") == CONTROLLER}
-    default = any(
-        c["metadata"]["name"] in ours
-        and (c["metadata"].get("annotations") or {}).get("ingressclass.kubernetes.io/is-default-class")
-        == "true"
-        for c in classes
+    return by_creation(
+        i
+        for i in backend.list("ingresses")
+        if nginx_class(i, classes, annotation_value=ingress_class, controller=CONTROLLER).served
     )
-    out = []
-    for ing in backend.list("ingresses"):
-        legacy = (ing["metadata"].get("annotations") or {}).get("kubernetes.io/ingress.class")
-        wanted = (ing.get("spec") or {}).get("ingressClassName")
-        if legacy is not None:
-            ok = legacy == ingress_class
-        elif wanted is not None:
-            ok = wanted in ours and wanted == ingress_class
-        else:
-            ok = default
-        if ok:
-            out.append(ing)
-    out.sort(
-        key=lambda i: (
-            i["metadata"].get("creationTimestamp") or "",
-            i["metadata"].get("namespace") or "",
-            i["metadata"]["name"],
-        )
-    )
-    return out
 
 
 def _port_value(port: dict) -> int | str:
@@ -252,27 +233,26 @@ def _server_name(host: str) -> str:
 
 
 def _locations(ingresses: list[dict], host: str) -> list[tuple[str, str, dict, dict]]:
-    """(nginx location, ingress path, ingress, backend service ref) for one host, longest path first."""
+    """(nginx location, ingress path, ingress, backend service ref) for one server, as nginx.tmpl lists them.
+
+    The locations are the server's routes in the shared route model; a Prefix path `/foo` is written as the
+    two locations `/foo/` and `= /foo`, and the template lists them by path, descending (sort.SliceStable).
+    """
+    config = nginx_route_config(ingresses)
+    vhost = next((vh for vh in config.virtual_hosts if vh.name == host.lower()), None)
     found = []
-    for ing in ingresses:
-        for rule in (ing.get("spec") or {}).get("rules") or []:
-            if (rule.get("host") or "_") != host:
-                continue
-            for path in (rule.get("http") or {}).get("paths") or []:
-                service = (path.get("backend") or {}).get("service")
-                if not service:
-                    continue
-                value = path.get("path") or "/"
-                kind = path.get("pathType") or "ImplementationSpecific"
-                if kind == "Exact":
-                    found.append((f"= {value}", value, ing, service))
-                elif kind == "Prefix" and value != "/" and not value.endswith("/"):
-                    # a Prefix path matches `/foo` and everything under `/foo/`
-                    found.append((f"{value}/", value, ing, service))
-                    found.append((f"= {value}", value, ing, service))
-                else:
-                    found.append((value, value, ing, service))
-    # the controller sorts locations by path, descending (sort.SliceStable)
+    for route in vhost.routes if vhost is not None else ():
+        where = ingress_path(route, ingresses)
+        if where is None:
+            continue  # the default backend: rendered below when no `/` location exists
+        value, service = where.path.get("path") or "/", where.path["backend"]["service"]
+        if route.match.kind == "exact":
+            found.append((f"= {value}", value, where.ingress, service))
+        elif route.match.kind == "path_separated_prefix" and not value.endswith("/"):
+            found.append((f"{value}/", value, where.ingress, service))
+            found.append((f"= {value}", value, where.ingress, service))
+        else:
+            found.append((value, value, where.ingress, service))
     found.sort(key=lambda item: item[1], reverse=True)
     return found
 
@@ -356,13 +336,15 @@ def _location_block(location: str, path: str, ing: dict | None, service: dict | 
     ]
 
 
+def _server_names(ingresses: list[dict]) -> set[str]:
+    """The hosts the controller writes a `server` for (`_`, the catch-all, always among them)."""
+    return {vh.name for vh in nginx_route_config(ingresses).virtual_hosts}
+
+
 def server_block(backend, host: str) -> str | None:
     """The `server { ... }` nginx.tmpl renders for `host` (as `conf --host` prints it), or None."""
     ingresses = served_ingresses(backend)
-    hosts = {
-        rule.get("host") or "_" for ing in ingresses for rule in (ing.get("spec") or {}).get("rules") or []
-    }
-    if host not in hosts and host != "_":
+    if host != CATCH_ALL and host not in _server_names(ingresses):
         return None
     locations = _locations(ingresses, host)
     body: list[str] = []
@@ -450,10 +432,7 @@ def _conf(ctx: KubectlContext, parsed) -> str:
         if block is None:
             return f"host {host} was not found in the controller's nginx.conf\n"
         return block.strip(" \n").rstrip(" \n\t") + "\n"
-    named = {
-        rule.get("host") or "_" for ing in ingresses for rule in (ing.get("spec") or {}).get("rules") or []
-    }
-    hosts = ["_", *sorted(named - {"_"})]
+    hosts = [CATCH_ALL, *sorted(_server_names(ingresses) - {CATCH_ALL})]
     parts = ["# Configuration generated by ingresslab from the cluster's Ingresses (server blocks only)\n"]
     for name in hosts:
         parts.append(

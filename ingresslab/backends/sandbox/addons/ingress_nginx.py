@@ -30,8 +30,9 @@ from ingresslab.backends.sandbox.addons.klog import klog_line, kv
 from ingresslab.backends.sandbox.cluster import Cluster, Event
 from ingresslab.backends.sandbox.store import clone
 from ingresslab.backends.sandbox.topology import KUBERNETES_VERSION, NODE_IP
-from ingresslab.errors import BadRequest
+from ingresslab.errors import BadRequest, Invalid
 from ingresslab.kube.resources import ResourceType, resolve
+from ingresslab.routing.classes import defaulted_class, nginx_class, validate_ingress_create
 
 __all__ = [
     "CONTROLLER_CLASS",
@@ -50,10 +51,8 @@ _POD = resolve("pods")
 _INGRESS = resolve("ingresses")
 _INGRESS_CLASS = resolve("ingressclasses")
 _WEBHOOK = resolve("validatingwebhookconfigurations")
-_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 _CANARY = "nginx.ingress.kubernetes.io/canary"
 _BUILD = "46e76e5916813cfca2a9b0bfdc34b69a0000f6b9"
-_NOT_EXPECTED = "ingress class annotation is not equal to the expected by Ingress Controller"
 
 
 # -- state ------------------------------------------------------------------------------------------
@@ -70,20 +69,17 @@ def controller_pod(cluster: Cluster) -> dict | None:
 
 
 def ingress_class(cluster: Cluster, ingress: dict) -> tuple[str | None, str | None]:
-    """(class the controller files the Ingress under, None) or (None, why it ignores it) — store.GetIngressClass."""
-    spec = ingress.get("spec") or {}
-    name = spec.get("ingressClassName")
-    if name:
-        found = cluster.store.get(_INGRESS_CLASS, name)
-        if found is None or (found.get("spec") or {}).get("controller") != CONTROLLER_CLASS:
-            return None, f'ingressclass.networking.k8s.io "{name}" not found'
-        return name, None
-    annotations = ingress.get("metadata", {}).get("annotations") or {}
-    if _CLASS_ANNOTATION in annotations:
-        if annotations[_CLASS_ANNOTATION] != INGRESS_CLASS:
-            return None, _NOT_EXPECTED
-        return INGRESS_CLASS, None
-    return "_", None  # --watch-ingress-without-class=true: "_" is the wildcard class
+    """(class the controller files the Ingress under, None) or (None, why it ignores it) — store.GetIngressClass.
+
+    minikube runs the controller with `--watch-ingress-without-class=true` (`routing.classes.nginx_class`).
+    """
+    decision = nginx_class(
+        ingress,
+        cluster.store.list(_INGRESS_CLASS),
+        annotation_value=INGRESS_CLASS,
+        controller=CONTROLLER_CLASS,
+    )
+    return decision.name, decision.error
 
 
 def serves(cluster: Cluster, ingress: dict) -> bool:
@@ -307,27 +303,28 @@ def on_ingress(cluster: Cluster, event: Event) -> None:
         _reload(cluster, at)
 
 
-# -- API-server side: default IngressClass and the validating webhook --------------------------------
+# -- API-server side: default IngressClass, class validation, the validating webhook ------------------
 @Cluster.register_admission
 def default_ingress_class(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
     """The DefaultIngressClass admission plugin: a new Ingress with no class gets the default one."""
     if rtype.kind != "Ingress" or old is not None:
         return
-    spec = obj.setdefault("spec", {})
-    if spec.get("ingressClassName") or _CLASS_ANNOTATION in (obj["metadata"].get("annotations") or {}):
+    # Several defaults: the newest wins (Kubernetes >= 1.30 behaviour).
+    name = defaulted_class(obj, cluster.store.list(_INGRESS_CLASS))
+    if name is not None:
+        obj.setdefault("spec", {})["ingressClassName"] = name
+
+
+@Cluster.register_admission
+def validate_ingress_class(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
+    """The API server's own validation of a new Ingress's class (after defaulting, before any webhook)."""
+    if rtype.kind != "Ingress" or old is not None:
         return
-    defaults = [
-        c
-        for c in cluster.store.list(_INGRESS_CLASS)
-        if (c["metadata"].get("annotations") or {}).get("ingressclass.kubernetes.io/is-default-class")
-        == "true"
-    ]
-    if defaults:
-        # Several defaults: the newest wins (Kubernetes >= 1.30 behaviour).
-        newest = max(
-            defaults, key=lambda c: (c["metadata"].get("creationTimestamp", ""), c["metadata"]["name"])
-        )
-        spec["ingressClassName"] = newest["metadata"]["name"]
+    errors = validate_ingress_create(obj)
+    if errors:
+        # kubectl lists several causes one per line, a single one after the colon
+        detail = str(errors[0]) if len(errors) == 1 else "\n" + "\n".join(f"* {e}" for e in errors)
+        raise Invalid(f'Ingress "{obj["metadata"]["name"]}" is invalid: {detail}')
 
 
 def _canary(ingress: dict) -> bool | None:

@@ -16,6 +16,7 @@ Each proxy appends one access line per request in Istio's default text format. F
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -23,6 +24,9 @@ from ingresslab.backends.sandbox.dataplane import istio_model, kubeproxy, net
 from ingresslab.backends.sandbox.dataplane.http import HttpRequest, HttpResponse, http_date
 from ingresslab.backends.sandbox.dataplane.istio_model import ClusterKey
 from ingresslab.logs import EnvoyAccess, format_line
+from ingresslab.routing.classes import ISTIO
+from ingresslab.routing.ingress import served_ingresses
+from ingresslab.routing.istio import convert_with_sources, gateway_listeners
 
 __all__ = ["gateway", "gateway_config", "new_request_id", "sidecar_inbound", "sidecar_outbound"]
 
@@ -49,12 +53,15 @@ def _services(cluster) -> dict[tuple[str, str], dict]:
     return {(s["metadata"]["namespace"], s["metadata"]["name"]): s for s in cluster.list("services")}
 
 
-def _istio_objects(cluster) -> tuple[list[dict], list[dict]]:
-    services = _services(cluster)
-    classes = cluster.list("ingressclasses")
-    ingresses = [i for i in cluster.list("ingresses") if istio_model.istio_serves(i, classes)]
-    gws, vss = istio_model.convert_ingresses(ingresses, services)
-    return cluster.list("gateways") + gws, cluster.list("virtualservices") + vss
+def _istio_objects(cluster) -> tuple[list[dict], list[dict], Mapping]:
+    """Gateways and VirtualServices as istiod sees them (the converted Ingresses' included), with sources."""
+    ingresses = served_ingresses(ISTIO, cluster.list("ingresses"), cluster.list("ingressclasses"))
+    conversion = convert_with_sources(ingresses, _services(cluster))
+    return (
+        cluster.list("gateways") + list(conversion.gateways),
+        cluster.list("virtualservices") + list(conversion.virtual_services),
+        conversion.sources,
+    )
 
 
 def gateway_config(cluster, pod: dict) -> list[istio_model.Listener]:
@@ -63,7 +70,7 @@ def gateway_config(cluster, pod: dict) -> list[istio_model.Listener]:
     def build() -> list[istio_model.Listener]:
         if not cluster.state.extra.get("istio"):
             return []
-        gateways, vss = _istio_objects(cluster)
+        gateways, vss, sources = _istio_objects(cluster)
         svc = next(
             (
                 s
@@ -76,8 +83,8 @@ def gateway_config(cluster, pod: dict) -> list[istio_model.Listener]:
             ),
             None,
         )
-        return istio_model.gateway_listeners(
-            gateways, vss, pod["metadata"].get("labels") or {}, svc, _services(cluster)
+        return gateway_listeners(
+            gateways, vss, pod["metadata"].get("labels") or {}, svc, _services(cluster), sources
         )
 
     return net.cached(cluster, f"gateway:{pod['metadata']['name']}", build)

@@ -19,8 +19,10 @@ from datetime import datetime, timezone
 
 from ingresslab.backends.sandbox.dataplane import kubeproxy, net
 from ingresslab.backends.sandbox.dataplane.http import HttpRequest, HttpResponse, http_date, request_length
-from ingresslab.backends.sandbox.dataplane.routing_nginx import Location, build_servers, nginx_serves, route
 from ingresslab.logs import NginxAccess, format_line
+from ingresslab.routing.classes import nginx_class
+from ingresslab.routing.model import DefaultBackend, Upstream
+from ingresslab.routing.nginx import nginx_route_config, nginx_select
 
 __all__ = ["error_page", "handle", "served_ingresses"]
 
@@ -29,7 +31,6 @@ _TRIES = 3
 _HIDDEN = frozenset(
     {"date", "server", "connection", "keep-alive", "transfer-encoding", "content-length", "content-type"}
 )
-_DEFAULT_BACKEND = "127.0.0.1:8181"
 
 
 def error_page(status: int, reason: str, extra: str = "") -> str:
@@ -63,8 +64,9 @@ def _local(status: int, end: float) -> HttpResponse:
 
 
 def served_ingresses(cluster) -> list[dict]:
+    """The Ingresses the controller files under a class (minikube runs it with --watch-ingress-without-class)."""
     classes = cluster.list("ingressclasses")
-    return [i for i in cluster.list("ingresses") if nginx_serves(i, classes)]
+    return [i for i in cluster.list("ingresses") if nginx_class(i, classes).served]
 
 
 def _state(cluster, pod: dict) -> dict:
@@ -77,7 +79,7 @@ def _state(cluster, pod: dict) -> dict:
     return st
 
 
-def _service_backends(cluster, loc: Location) -> list[kubeproxy.Backend]:
+def _service_backends(cluster, loc: Upstream) -> list[kubeproxy.Backend]:
     svc = cluster.get("services", loc.service, loc.namespace)
     if svc is None:
         return []
@@ -175,32 +177,34 @@ def handle(cluster, pod: dict, conn: net.Conn, request: HttpRequest, start: floa
             body,
         )
         return _finish(cluster, pod, rec, response, t, start, log=True)
-    servers = net.cached(cluster, "nginx_servers", lambda: build_servers(served_ingresses(cluster)))
-    match = route(servers, request.host, request.path)
-    if match is None or match.location is None:
+    config = net.cached(cluster, "nginx_servers", lambda: nginx_route_config(served_ingresses(cluster)))
+    match = nginx_select(config, request.host, request.path)
+    if match.route is None or match.route.default_backend is not None:
         # No server or no location for the request: the catch-all `_` server's `location /` proxies to the
         # controller's own default backend (127.0.0.1:8181), and nginx's access_log is on for it too.
-        rec.proxy_upstream_name = "upstream-default-backend"
+        default = (match.route and match.route.default_backend) or DefaultBackend()
+        rec.proxy_upstream_name = default.upstream
         t_up = t + rng.uniform(0.00002, 0.0002)
-        response = _local(404, t_up)
-        rec.upstream_addr = [_DEFAULT_BACKEND]
+        response = _local(default.status, t_up)
+        rec.upstream_addr = [default.address]
         rec.upstream_response_length = [response.body_bytes]
         rec.upstream_response_time = [round(t_up - t, 3)]
-        rec.upstream_status = [404]
+        rec.upstream_status = [default.status]
         return _finish(cluster, pod, rec, response, t_up, start, log=True)
-    loc = match.location
-    rec.proxy_upstream_name = loc.upstream
+    loc = match.route.destinations[0].cluster
+    assert isinstance(loc, Upstream)
+    rec.proxy_upstream_name = loc.name
     backends = _service_backends(cluster, loc)
     if not backends:
         return _finish(cluster, pod, rec, _local(503, t), t, start, log=True)
     rr = st["rr"]
-    if loc.upstream not in rr:
-        rr[loc.upstream] = rng.randint(0, len(backends) - 1)
+    if loc.name not in rr:
+        rr[loc.name] = rng.randint(0, len(backends) - 1)
     upstream_req = _upstream_request(request, conn, req_id)
-    server_name = match.server.host
+    server_name = match.virtual_host.name
     for _ in range(_TRIES):
-        backend = backends[rr[loc.upstream] % len(backends)]
-        rr[loc.upstream] = (rr[loc.upstream] + 1) % len(backends)
+        backend = backends[rr[loc.name] % len(backends)]
+        rr[loc.name] = (rr[loc.name] + 1) % len(backends)
         addr = f"{backend.ip}:{backend.port}"
         out = net.Conn(pod["status"]["podIP"], kubeproxy.ephemeral_port(cluster), backend.ip, backend.port)
         result = net.connect(cluster, out, upstream_req, t, client_pod=None)

@@ -1,174 +1,104 @@
-"""Ingress rule matching as ingress-nginx applies it (networking.k8s.io/v1 semantics), as pure functions.
+"""ingress-nginx's routing for the sandbox's data plane: a thin view of `ingresslab.routing`.
 
-- Which Ingresses the controller serves: class `nginx` by `spec.ingressClassName`, by the legacy
-  `kubernetes.io/ingress.class` annotation, or — with neither — when the `nginx` IngressClass is the default.
-- Servers by host: an exact host beats a wildcard; `*.example.com` is generated as the regex
-  `~^(?<subdomain>[\\w-]+)\\.example\\.com$`, so it matches exactly one label; case-insensitive; the port in
-  the Host header is ignored. No server → the controller's catch-all `_` server.
-- Locations in a server: Exact matches the whole path; Prefix matches whole path elements (`/foo` matches
-  `/foo` and `/foo/bar`, not `/foobar`; a trailing `/` is ignored); ImplementationSpecific is a plain string
-  prefix (nginx's own `location /foo`). The longest path wins, Exact before Prefix at equal length. A server
-  with no `/` rule sends everything else to the default backend.
+Which Ingresses the controller serves is `routing.classes.nginx_class`; its servers and locations are
+`routing.nginx.nginx_route_config`, in the shared route model. This module keeps the server/location
+vocabulary the controller's own logs and tests speak (`route()` → the server and location a request hits).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ingresslab.routing.classes import NGINX_CONTROLLER, defaulted_class, nginx_class
+from ingresslab.routing.hosts import ingress_host_matches
+from ingresslab.routing.model import Route, RouteConfiguration, Upstream, VirtualHost, select
+from ingresslab.routing.nginx import CATCH_ALL, nginx_route_config
+from ingresslab.routing.paths import path_matches as _path_matches
 
 __all__ = [
     "NGINX_CONTROLLER",
     "Location",
     "Match",
-    "Server",
     "build_servers",
     "host_matches",
     "nginx_serves",
     "path_matches",
     "route",
-    "select_server",
-    "upstream_name",
 ]
-
-NGINX_CONTROLLER = "k8s.io/ingress-nginx"
-_LABEL = re.compile(r"^[\w-]+$")
 
 
 def host_matches(pattern: str, host: str) -> bool:
     """Whether an Ingress host (maybe `*.suffix`) matches a request host (port ignored, any case)."""
-    host = host.lower().rsplit(":", 1)[0] if host.count(":") == 1 else host.lower()
-    pattern = pattern.lower()
-    if pattern.startswith("*."):
-        suffix = pattern[1:]
-        return host.endswith(suffix) and bool(_LABEL.match(host[: -len(suffix)]))
-    return host == pattern
+    return ingress_host_matches(pattern, host)
 
 
 def path_matches(path_type: str, rule_path: str, path: str) -> bool:
     """Whether one Ingress path (type Exact/Prefix/ImplementationSpecific) matches a request path."""
-    if path_type == "Exact":
-        return path == rule_path
-    if path_type == "Prefix":
-        base = rule_path.rstrip("/")
-        if not base:
-            return path.startswith("/")
-        return path == base or path.startswith(base + "/")
-    return path.startswith(rule_path)  # ImplementationSpecific: nginx's plain prefix location
+    return _path_matches(path_type, rule_path, path, controller="nginx")
 
 
-def upstream_name(namespace: str, service: str, port: dict) -> str:
-    """ingress-nginx's upstream name: `<ns>-<svc>-<port name or number>` as the backend names the port."""
-    key = port.get("name") if port.get("name") else port.get("number")
-    return f"{namespace}-{service}-{key}"
+def nginx_serves(ingress: dict, classes: list[dict], *, watch_without_class: bool = False) -> bool:
+    """Whether the controller (class `nginx`) takes an Ingress as the API server would admit it now.
+
+    The default IngressClass fills in a missing class first, as the DefaultIngressClass admission does.
+    """
+    name = defaulted_class(ingress, classes)
+    if name is not None:
+        ingress = {**ingress, "spec": {**(ingress.get("spec") or {}), "ingressClassName": name}}
+    return nginx_class(ingress, classes, watch_without_class=watch_without_class).served
 
 
-def nginx_serves(ingress: dict, classes: list[dict]) -> bool:
-    """Whether the ingress-nginx controller (class `nginx`) picks this Ingress up."""
-    annotations = ingress.get("metadata", {}).get("annotations") or {}
-    legacy = annotations.get("kubernetes.io/ingress.class")
-    if legacy is not None:
-        return legacy == "nginx"
-    by_name = {c["metadata"]["name"]: c for c in classes}
-    wanted = ingress.get("spec", {}).get("ingressClassName")
-    if wanted is not None:
-        cls = by_name.get(wanted)
-        return cls is not None and cls.get("spec", {}).get("controller") == NGINX_CONTROLLER
-    return any(
-        c.get("spec", {}).get("controller") == NGINX_CONTROLLER
-        and (c["metadata"].get("annotations") or {}).get("ingressclass.kubernetes.io/is-default-class")
-        == "true"
-        for c in classes
-    )
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
-    path: str
-    path_type: str
-    namespace: str
-    service: str
-    port: dict  # the Ingress backend's port: {"name": ...} or {"number": ...}
-    ingress: str
+    """One nginx `location`: the route and the upstream it proxies to."""
+
+    route: Route
+
+    @property
+    def upstream_ref(self) -> Upstream:
+        cluster = self.route.destinations[0].cluster
+        assert isinstance(cluster, Upstream)
+        return cluster
 
     @property
     def upstream(self) -> str:
-        return upstream_name(self.namespace, self.service, self.port)
-
-
-@dataclass
-class Server:
-    """One nginx `server` block: a host (or `_`) and its locations."""
-
-    host: str
-    locations: list[Location] = field(default_factory=list)
+        return self.upstream_ref.name
 
     @property
-    def wildcard(self) -> bool:
-        return self.host.startswith("*.")
+    def service(self) -> str:
+        return self.upstream_ref.service
+
+    @property
+    def namespace(self) -> str:
+        return self.upstream_ref.namespace
+
+    @property
+    def port(self) -> dict:
+        return self.upstream_ref.port
+
+    @property
+    def ingress(self) -> str:
+        return self.route.source.name if self.route.source else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
-    server: Server
+    server: VirtualHost
     location: Location | None  # None: the default backend answers
 
 
-def _created(ing: dict) -> tuple:
-    meta = ing["metadata"]
-    return (meta.get("creationTimestamp") or "", meta.get("namespace") or "", meta["name"])
-
-
-def build_servers(ingresses: list[dict]) -> list[Server]:
+def build_servers(ingresses: Iterable[dict]) -> RouteConfiguration:
     """Servers as the controller generates them from the Ingresses it serves (oldest Ingress first)."""
-    servers: dict[str, Server] = {}
-    for ing in sorted(ingresses, key=_created):
-        ns, name = ing["metadata"].get("namespace") or "default", ing["metadata"]["name"]
-        for rule in ing.get("spec", {}).get("rules") or []:
-            host = (rule.get("host") or "_").lower()
-            server = servers.setdefault(host, Server(host))
-            for p in (rule.get("http") or {}).get("paths") or []:
-                svc = (p.get("backend") or {}).get("service")
-                if not svc:
-                    continue
-                loc = Location(
-                    p.get("path") or "/",
-                    p.get("pathType") or "ImplementationSpecific",
-                    ns,
-                    svc["name"],
-                    dict(svc.get("port") or {}),
-                    name,
-                )
-                # The first Ingress to claim a host+path keeps it, as the controller does for duplicates.
-                if not any(x.path == loc.path and x.path_type == loc.path_type for x in server.locations):
-                    server.locations.append(loc)
-    return list(servers.values())
+    return nginx_route_config(ingresses)
 
 
-def select_server(servers: list[Server], host: str) -> Server | None:
-    """nginx's server_name choice: exact name first, then the wildcard (regex) servers in order."""
-    bare = host.lower().rsplit(":", 1)[0] if host.count(":") == 1 else host.lower()
-    for server in servers:
-        if not server.wildcard and server.host == bare:
-            return server
-    for server in servers:
-        if server.wildcard and host_matches(server.host, bare):
-            return server
-    for server in servers:
-        if server.host == "_":
-            return server
-    return None
-
-
-def _rank(loc: Location) -> tuple[int, int]:
-    return (len(loc.path.rstrip("/") or "/"), 1 if loc.path_type == "Exact" else 0)
-
-
-def route(servers: list[Server], host: str, path: str) -> Match | None:
-    """The location a request lands in; None when no server takes the host (the catch-all answers 404)."""
-    server = select_server(servers, host)
-    if server is None:
+def route(config: RouteConfiguration, host: str, path: str) -> Match | None:
+    """The location a request lands in; None when only the catch-all server's default backend takes it."""
+    chosen = select(config, host, path)
+    server, hit = chosen.virtual_host, chosen.route
+    if server is None or (server.name == CATCH_ALL and len(server.routes) == 1):
         return None
-    hits = [loc for loc in server.locations if path_matches(loc.path_type, loc.path, path)]
-    if not hits:
+    if hit is None or hit.default_backend is not None:
         return Match(server, None)
-    return Match(server, max(hits, key=_rank))
+    return Match(server, Location(hit))
