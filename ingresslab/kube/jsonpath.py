@@ -434,6 +434,18 @@ class Template:
                 f"\tobject given to jsonpath engine was:\n\t\t{go_sharp_v(data)}\n\n"
             ) from None
 
+    def find_results(self, data: Any) -> list[list]:
+        """The values each action yields, unformatted (client-go's `FindResults`); raises JsonPathError."""
+        try:
+            return _Executor(self.allow_missing_keys).run(_structure(self.nodes), data)
+        except _ExecError as exc:
+            raise JsonPathError(f"error executing jsonpath {go_quote(self.text)}: {exc}") from None
+
+    @staticmethod
+    def print_value(value: Any) -> str:
+        """One value as the template prints it: maps, lists and null as compact JSON (`PrintResults`)."""
+        return _render([[value]], False)
+
 
 def parse(template: str, *, allow_missing_keys: bool = True, as_json: bool = False) -> Template:
     """Parse a template, raising JsonPathError with kubectl's `error parsing jsonpath` message."""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from ingresslab.backends.sandbox.addons.istio_manifests import component_objects
+from ingresslab.kube.crds import kinds_with
+
 NOW = datetime(2024, 9, 15, 9, 0, 0, tzinfo=timezone.utc)
 CREATED = "2024-09-15T08:47:48Z"  # 12m12s before NOW
 NS = "application"
@@ -279,3 +282,9 @@ def deployment_v1() -> dict:
         },
         "status": {"availableReplicas": 2, "readyReplicas": 2, "replicas": 2, "updatedReplicas": 2},
     }
+
+
+# What a cluster with Istio's CRDs serves: built-in kinds plus Gateway, VirtualService, … from those CRDs.
+KINDS_WITH_ISTIO = kinds_with(
+    o for o in component_objects("Base", "demo") if o["kind"] == "CustomResourceDefinition"
+)

@@ -11,9 +11,9 @@ import pytest
 
 from ingresslab.kube import printers
 from ingresslab.kube.printers.output import go_yaml_key_less as _go_yaml_key_less
-from ingresslab.kube.resources import resolve
 
 from .demo_objects import (
+    KINDS_WITH_ISTIO,
     NOW,
     deployment_v1,
     endpoints_v1,
@@ -26,6 +26,8 @@ from .demo_objects import (
 )
 
 KUBECTL = shutil.which("kubectl")
+
+resolve = KINDS_WITH_ISTIO.resolve  # built-in kinds and Istio's, as a cluster with Istio serves them
 
 
 def table(kind: str, objs, **kw) -> str:

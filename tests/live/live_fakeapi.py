@@ -43,6 +43,8 @@ RESOURCES: dict[str, dict[str, list[tuple[str, str, bool]]]] = {
     # A learner's own CRD, unknown to ingresslab's resource table.
     "example.com": {"v1": [("widgets", "Widget", True)]},
 }
+# plural -> shortNames, as a real server's discovery lists them
+SHORT_NAMES: dict[str, list[str]] = {"services": ["svc"], "gateways": ["gw"], "virtualservices": ["vs"]}
 
 
 @dataclass
@@ -230,6 +232,7 @@ class FakeApiServer:
                         "namespaced": n,
                         "kind": k,
                         "verbs": ["get", "list"],
+                        **({"shortNames": SHORT_NAMES[p]} if p in SHORT_NAMES else {}),
                     }
                     for p, k, n in entries
                 ]

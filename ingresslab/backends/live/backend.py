@@ -33,6 +33,7 @@ from ingresslab.backends.live.kubeconfig import (
 )
 from ingresslab.backends.live.transport import ApiTransport, new_api_client
 from ingresslab.errors import IngresslabError, Invalid, NotFound
+from ingresslab.kube.resources import Kinds
 from ingresslab.safety import guard_destructive, is_local_context
 
 __all__ = ["FIELD_MANAGER", "NO_KUBECONFIG", "LiveBackend"]
@@ -132,6 +133,10 @@ class LiveBackend:
     def is_local(self) -> bool:
         """Whether this context is a disposable local cluster (minikube, kind-*, a loopback server…)."""
         return is_local_context(self.info.name, self.info.server)
+
+    def discovery(self) -> Kinds:
+        """The kinds this cluster serves (built-ins plus its CRDs'), for kubectl emulation's name lookup."""
+        return self._resolver.discovery()
 
     def tools(self, lab: Any) -> dict[str, Any]:
         """The real kubectl/minikube/istioctl/curl for the Lab's shell (with fallbacks and the guard)."""

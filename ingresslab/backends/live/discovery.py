@@ -1,7 +1,10 @@
-"""Which URL serves a kind: ingresslab's resource table first, the API server's discovery for anything else.
+"""Which URL serves a kind: the built-in kinds' table first, the API server's discovery for anything else.
 
-The table covers every kind the tutorial uses, so most calls need no discovery at all. Custom resources the
-table does not know (a learner's own CRD) are looked up once through `/api` and `/apis` and cached.
+Built-in kinds need no discovery at all. Custom resources (Istio's, a learner's own CRD) are looked up
+through `/api` and `/apis` and cached. `discovery()` is the same `Kinds` index the sandbox builds from its
+stored CRDs — built from the cluster's CRDs when they can be listed (printer columns included), else from the
+discovery documents — so kubectl emulation resolves names the same way on both backends. Writing a CRD
+through this resolver forgets what was cached, so its kind shows up (or goes) right away.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingresslab.backends.live.transport import ApiTransport
-from ingresslab.errors import NotFound
-from ingresslab.kube.resources import ResourceType, UnknownResourceType, resolve, resolve_kind
+from ingresslab.errors import ApiError, NotFound
+from ingresslab.kube.crds import kinds_with, printer_columns, version_order
+from ingresslab.kube.resources import BUILTIN, Kinds, ResourceType, UnknownResourceType
 
 __all__ = ["ApiResource", "ResourceResolver"]
 
@@ -54,12 +58,24 @@ class ResourceResolver:
         self._transport = transport
         self._group_versions: dict[str, list[str]] = {}
         self._resource_lists: dict[str, list[dict[str, Any]]] = {}
+        self._kinds: Kinds | None = None
+
+    def forget(self) -> None:
+        """Drop everything discovery told us (after a CRD was created, changed or deleted)."""
+        self._group_versions.clear()
+        self._resource_lists.clear()
+        self._kinds = None
+
+    def _noting_crds(self, resource: ApiResource) -> ApiResource:
+        if resource.plural == "customresourcedefinitions" and resource.group == "apiextensions.k8s.io":
+            self.forget()  # the caller is about to write a CRD: the served kinds change with it
+        return resource
 
     def for_object(self, api_version: str, kind: str) -> ApiResource:
         """The resource for a manifest's apiVersion/kind, in exactly the version the manifest asks for."""
         group, _, version = api_version.rpartition("/")
         try:
-            return ApiResource.from_table(resolve_kind(api_version, kind), version)
+            return self._noting_crds(ApiResource.from_table(BUILTIN.resolve_kind(api_version, kind), version))
         except UnknownResourceType:
             pass
         for entry in self._resources(group, version):
@@ -72,16 +88,53 @@ class ResourceResolver:
 
     def for_name(self, name: str) -> ApiResource:
         """The resource for what a learner types (`svc`, `gw`, `widgets.example.com`)."""
-        try:
-            rtype = resolve(name)
-        except UnknownResourceType:
-            return self._discover_name(name)
-        if not rtype.other_versions:
-            return ApiResource.from_table(rtype)
-        # Kinds served in several versions (Istio's): use the first one this cluster actually serves.
-        served = self._served_versions(rtype.group)
-        version = next((v for v in rtype.versions if v in served), rtype.version)
-        return ApiResource.from_table(rtype, version)
+        builtin = BUILTIN.find(name)
+        if builtin is not None:
+            return self._noting_crds(ApiResource.from_table(builtin))
+        return self._discover_name(name)
+
+    def discovery(self) -> Kinds:
+        """The kinds this cluster serves: built-ins, then its CRDs' kinds (or, when CRDs cannot be listed,
+        the custom kinds the discovery documents name, with the server's default NAME/AGE columns)."""
+        if self._kinds is None:
+            try:
+                crds = self._transport.request(
+                    "GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+                )
+                from_crds = list(kinds_with((crds or {}).get("items") or []))
+            except ApiError:  # listing CRDs is optional (RBAC may forbid it): discovery documents suffice
+                from_crds = list(BUILTIN)
+            known = {r.key for r in from_crds}
+            extra = [r for r in self._documented_types() if r.key not in known]
+            self._kinds = Kinds([*from_crds, *extra])
+        return self._kinds
+
+    def _documented_types(self) -> list[ResourceType]:
+        """Custom kinds as `/apis` and each group's preferred version list them."""
+        builtin_groups = {r.group for r in BUILTIN}
+        found = []
+        for group, version in self._all_group_versions():
+            if group in builtin_groups:
+                continue
+            others = tuple(v for v in self._served_versions(group) if v != version)
+            for entry in self._resources(group, version):
+                if "/" in entry.get("name", "") or not entry.get("kind"):
+                    continue
+                found.append(
+                    ResourceType(
+                        group=group,
+                        version=version,
+                        kind=entry["kind"],
+                        plural=entry["name"],
+                        singular=entry.get("singularName") or entry["kind"].lower(),
+                        namespaced=bool(entry.get("namespaced")),
+                        short_names=tuple(entry.get("shortNames") or ()),
+                        other_versions=tuple(dict.fromkeys(sorted(others, key=version_order))),
+                        categories=tuple(entry.get("categories") or ()),
+                        printer_columns=printer_columns({}),
+                    )
+                )
+        return found
 
     # -- discovery ------------------------------------------------------------------------------------------
 

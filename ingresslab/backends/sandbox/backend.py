@@ -26,7 +26,7 @@ from ingresslab.backends.sandbox.store import clone
 from ingresslab.errors import AlreadyExists, BadRequest, Invalid, NotFound, StateFileError
 from ingresslab.kube.apply import merge_for_apply, with_last_applied
 from ingresslab.kube.pods import default_container
-from ingresslab.kube.resources import ResourceType, UnknownResourceType, resolve, resolve_kind
+from ingresslab.kube.resources import Kinds, ResourceType, UnknownResourceType, resolve
 from ingresslab.kube.selectors import SelectorError, parse_selector
 
 __all__ = ["PodCommand", "SandboxBackend", "pod_commands"]
@@ -174,17 +174,18 @@ class SandboxBackend:
             cluster.state.context["namespace"] = namespace
 
     # -- objects --------------------------------------------------------------------------------
-    def serves(self, kind: str | ResourceType) -> bool:
-        """Whether the API server knows the type now (Istio's only after `istioctl install`)."""
-        rtype = kind if isinstance(kind, ResourceType) else resolve(kind)
+    def discovery(self) -> Kinds:
+        """The kinds served now: built-ins plus every stored CRD's kind (Istio's after `istioctl install`)."""
         with self.transaction(write=False, tick=False) as cluster:
-            return cluster.serves(rtype)
+            return cluster.store.kinds
+
+    def serves(self, kind: str | ResourceType) -> bool:
+        """Whether the API server knows the type now (a kubectl name, or a type)."""
+        kinds = self.discovery()
+        return kinds.serves(kind) if isinstance(kind, ResourceType) else kind in kinds
 
     def _type(self, cluster: Cluster, kind: str) -> ResourceType:
-        rtype = resolve(kind)
-        if not cluster.serves(rtype):
-            raise UnknownResourceType(kind)
-        return rtype
+        return cluster.store.kinds.resolve(kind)
 
     def _ns(self, cluster: Cluster, rtype: ResourceType, namespace: str | None) -> str | None:
         if not rtype.namespaced:
@@ -193,9 +194,7 @@ class SandboxBackend:
 
     def _prepare(self, cluster: Cluster, obj: Obj, namespace: str | None) -> tuple[ResourceType, Obj]:
         obj = clone(obj)
-        rtype = resolve_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
-        if not cluster.serves(rtype):
-            raise UnknownResourceType(f'{obj.get("kind")} in version "{obj.get("apiVersion")}"')
+        rtype = _served_kind(cluster, obj)
         meta = obj.setdefault("metadata", {})
         if not meta.get("name"):
             raise Invalid(
@@ -245,9 +244,7 @@ class SandboxBackend:
     def apply_many(self, objs: Sequence[Obj], *, namespace: str | None = None) -> list[ApplyResult]:
         with self.transaction() as cluster:
             for obj in objs:  # check types first so an unknown kind stores nothing
-                rtype = resolve_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
-                if not cluster.serves(rtype):
-                    raise UnknownResourceType(f'{obj.get("kind")} in version "{obj.get("apiVersion")}"')
+                _served_kind(cluster, obj)
             return [self.apply(obj, namespace=namespace) for obj in objs]
 
     def get(self, kind: str, name: str, namespace: str | None = None) -> Obj:
@@ -428,6 +425,13 @@ class SandboxBackend:
         from ingresslab.backends.sandbox.tools import load_tools
 
         return {name: factory(self, lab.cwd) for name, factory in load_tools().items()}
+
+
+def _served_kind(cluster: Cluster, obj: Obj) -> ResourceType:
+    try:
+        return cluster.store.kinds.resolve_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
+    except UnknownResourceType:
+        raise UnknownResourceType(f'{obj.get("kind")} in version "{obj.get("apiVersion")}"') from None
 
 
 def _same_content(a: dict, b: dict) -> bool:

@@ -11,10 +11,11 @@ from collections import deque
 from collections.abc import Callable
 from typing import ClassVar
 
+from ingresslab.backends.sandbox import customresources
 from ingresslab.backends.sandbox.logstore import LogStore, MemoryLogStore
 from ingresslab.backends.sandbox.state import ClusterState
 from ingresslab.backends.sandbox.store import ObjectStore
-from ingresslab.kube.resources import RESOURCES, ResourceType, resolve
+from ingresslab.kube.resources import ResourceType
 
 __all__ = ["Admission", "Cluster", "Controller", "Event"]
 
@@ -25,9 +26,6 @@ Admission = Callable[["Cluster", ResourceType, dict, dict | None], None]
 """Mutates or validates an object before it is stored (raise errors.Invalid to reject)."""
 
 Controller = Callable[["Cluster", Event], None]
-
-# Types the API server serves without any CRD installed.
-_BUILTIN = frozenset(r.key for r in RESOURCES if r.group != "networking.istio.io")
 
 
 class Cluster:
@@ -65,14 +63,12 @@ class Cluster:
 
     # -- discovery ------------------------------------------------------------------------------
     def serves(self, rtype: ResourceType) -> bool:
-        """Whether the API server knows this type now (Istio's types only once their CRDs exist)."""
-        if rtype.key in _BUILTIN:
-            return True
-        crds = self.store.state.objects.get("customresourcedefinitions.apiextensions.k8s.io") or {}
-        return rtype.key in crds.get("", {})
+        """Whether the API server knows this type now: a built-in, or a kind whose CRD is stored."""
+        return self.store.kinds.serves(rtype)
 
     # -- writes ---------------------------------------------------------------------------------
     def admit(self, rtype: ResourceType, obj: dict, old: dict | None) -> None:
+        customresources.check(self.store.kinds, rtype, obj)
         for admission in self.admissions:
             admission(self, rtype, obj, old)
 
@@ -104,6 +100,9 @@ class Cluster:
         return stored
 
     def delete(self, rtype: ResourceType, name: str, namespace: str | None = None) -> dict | None:
+        current = self.store.get(rtype, name, namespace)
+        if current is not None:
+            customresources.drop_objects_of(self, rtype, current)
         removed = self.store.remove(rtype, name, namespace)
         if removed is not None:
             self.emit(("deleted", rtype, removed, None))
@@ -144,7 +143,11 @@ class Cluster:
 
     # -- helpers for controllers ----------------------------------------------------------------
     def get(self, kind: str, name: str, namespace: str | None = None) -> dict | None:
-        return self.store.get(resolve(kind), name, namespace)
+        """An object by kubectl name of its kind; None if absent or the kind is not served now."""
+        rtype = self.store.kinds.find(kind)
+        return self.store.get(rtype, name, namespace) if rtype else None
 
     def list(self, kind: str, namespace: str | None = None) -> list[dict]:
-        return self.store.list(resolve(kind), namespace)
+        """Objects of a kind (none while the kind is not served, e.g. Istio's before its CRDs)."""
+        rtype = self.store.kinds.find(kind)
+        return self.store.list(rtype, namespace) if rtype else []

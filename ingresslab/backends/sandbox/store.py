@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 
 from ingresslab.backends.sandbox.rand import SeededRandom
 from ingresslab.backends.sandbox.state import ClusterState
-from ingresslab.kube.resources import ResourceType, resolve_kind
+from ingresslab.kube.crds import CRD_KEY, kinds_with
+from ingresslab.kube.resources import Kinds, ResourceType
 
 __all__ = ["ObjectStore", "clone", "format_time", "parse_time"]
 
@@ -77,6 +78,7 @@ class ObjectStore:
         self.state = state
         self.rng = SeededRandom(state.seed, state.counter)
         self._indexes: dict[str, dict[tuple, set[tuple[str, str, str]]]] = {}
+        self._kinds: Kinds | None = None
 
     # -- clock and generator --------------------------------------------------------------------
     @property
@@ -91,9 +93,20 @@ class ObjectStore:
         self.state.counter = self.rng.counter
 
     # -- objects --------------------------------------------------------------------------------
-    @staticmethod
-    def type_of(obj: dict) -> ResourceType:
-        return resolve_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
+    @property
+    def kinds(self) -> Kinds:
+        """The kinds this cluster serves now: the built-ins plus those of the stored CRDs (discovery)."""
+        if self._kinds is None:
+            self._kinds = kinds_with(((self.state.objects.get(CRD_KEY) or {}).get("") or {}).values())
+        return self._kinds
+
+    def type_of(self, obj: dict) -> ResourceType:
+        """The served type of an object's apiVersion/kind; raises UnknownResourceType if there is none."""
+        return self.kinds.resolve_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
+
+    def _changed(self, rtype: ResourceType) -> None:
+        if rtype.key == CRD_KEY:
+            self._kinds = None  # a CRD came, changed or went: discovery is rebuilt on next use
 
     def _bucket(self, rtype: ResourceType, namespace: str | None) -> dict[str, dict]:
         by_ns = self.state.objects.setdefault(rtype.key, {})
@@ -191,6 +204,7 @@ class ObjectStore:
             meta.setdefault("generation", 1)
         self._bucket(rtype, meta.get("namespace"))[meta["name"]] = obj
         self._track(rtype, obj, add=True)
+        self._changed(rtype)
         return obj
 
     def replace(self, obj: dict, *, bump_generation: bool = False) -> dict:
@@ -205,6 +219,7 @@ class ObjectStore:
             self._track(rtype, previous, add=False)
         bucket[meta["name"]] = obj
         self._track(rtype, obj, add=True)
+        self._changed(rtype)
         return obj
 
     def remove(self, rtype: ResourceType, name: str, namespace: str | None = None) -> dict | None:
@@ -217,4 +232,5 @@ class ObjectStore:
         self._track(rtype, obj, add=False)
         if not bucket:
             by_ns.pop((namespace or "") if rtype.namespaced else "", None)
+        self._changed(rtype)
         return obj

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingresslab.backends.base import ALL_NAMESPACES
-from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail, kind_group, resolve_type
+from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, expand_types, fail, kind_group
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import NotFound
@@ -25,9 +25,6 @@ GET_FLAGS = [
     Flag("show-kind", value=False),
     Flag("context"),
 ]
-
-# What `kubectl get all` lists, in its order.
-_ALL = ("pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "jobs")
 
 
 def list_object(items: list[dict]) -> dict:
@@ -51,15 +48,13 @@ def _requests(ctx: KubectlContext, args: list[str]) -> list[tuple[ResourceType, 
                     "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"
                 )
             kind, _, name = arg.partition("/")
-            out.append((resolve_type(kind, ctx), [name]))
+            out.append((expand_types(kind, ctx, categories=False)[0], [name]))
         return out
-    kinds: list[str] = []
-    for kind in args[0].split(","):
-        kinds += list(_ALL) if kind == "all" else [kind]
+    types = [t for kind in args[0].split(",") for t in expand_types(kind, ctx)]
     names = args[1:]
-    if names and len(kinds) > 1:
+    if names and len(types) > 1:
         raise fail("arguments in resource/name form must have a single resource and name")
-    return [(resolve_type(k, ctx), names) for k in kinds]
+    return [(t, names) for t in types]
 
 
 def get(ctx: KubectlContext, argv: list[str]) -> CommandResult:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from ingresslab.commands.kubectl.common import KubectlContext, fail, kind_group, resolve_type
+from ingresslab.commands.kubectl.common import KubectlContext, fail, kind_group, resolve_type, served_kinds
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import NotFound
 from ingresslab.kube import describe as describer
 from ingresslab.kube import printers
-from ingresslab.kube.resources import RESOURCES
 
 __all__ = ["api_resources", "describe", "rollout", "version", "wait"]
 
@@ -67,22 +66,31 @@ def describe(ctx: KubectlContext, argv: list[str]) -> CommandResult:
 
 def api_resources(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     p = parse_flags(
-        argv, [Flag("namespaced"), Flag("output", "o"), Flag("api-group"), Flag("no-headers", value=False)]
+        argv,
+        [
+            Flag("namespaced"),
+            Flag("output", "o"),
+            Flag("api-group"),
+            Flag("categories"),
+            Flag("no-headers", value=False),
+        ],
     )
-    serves = getattr(ctx.backend, "serves", None)
-    rows = [["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]]
-    for r in sorted(RESOURCES, key=lambda r: (r.group, r.plural)):
-        if callable(serves) and not serves(r):
-            continue
+    wide = p.get("output") == "wide"
+    rows = [["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND", *(["CATEGORIES"] if wide else [])]]
+    wanted_categories = set(str(p.get("categories") or "").split(",")) - {""}
+    shown = []
+    for r in sorted(served_kinds(ctx), key=lambda r: (r.group, r.plural)):
         if p.get("namespaced") is not None and str(r.namespaced).lower() != str(p.get("namespaced")).lower():
             continue
         if p.get("api-group") is not None and r.group != p.get("api-group"):
             continue
-        rows.append([r.plural, ",".join(r.short_names), r.api_version, str(r.namespaced).lower(), r.kind])
+        if wanted_categories and not wanted_categories <= set(r.categories):
+            continue
+        shown.append(r)
+        row = [r.plural, ",".join(r.short_names), r.api_version, str(r.namespaced).lower(), r.kind]
+        rows.append(row + ([",".join(r.categories)] if wide else []))
     if p.get("output") == "name":
-        return CommandResult(
-            "".join(f"{row[0]}.{r}\n".rstrip(".\n") + "\n" for row, r in ((row, "") for row in rows[1:]))
-        )
+        return CommandResult("".join(f"{r.qualified_plural}\n" for r in shown))
     if p.get("no-headers"):
         rows = rows[1:]
     return CommandResult(printers.tabulate(rows))

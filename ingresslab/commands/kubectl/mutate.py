@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 
-from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail, kind_group, resolve_type
+from ingresslab.commands.kubectl.common import (
+    KubectlContext,
+    KubectlError,
+    fail,
+    kind_group,
+    resolve_type,
+    served_kinds,
+)
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import ApiError, NotFound
 from ingresslab.kube.manifests import ManifestError, load_manifests
-from ingresslab.kube.resources import UnknownResourceType, resolve_kind
+from ingresslab.kube.resources import ResourceType, UnknownResourceType
 
 __all__ = ["apply", "create", "delete", "label", "patch", "scale"]
 
@@ -31,15 +38,13 @@ def _load(ctx: KubectlContext, files: list[str], recursive: bool) -> list:
 
 def _check_types(ctx: KubectlContext, manifests: list) -> None:
     """kubectl maps every object to a served type before sending any."""
-    serves = getattr(ctx.backend, "serves", None)
+    kinds = served_kinds(ctx)
     for m in manifests:
         obj = m.obj
         name = (obj.get("metadata") or {}).get("name", "")
         ns = (obj.get("metadata") or {}).get("namespace", "")
         try:
-            rtype = resolve_kind(obj["apiVersion"], obj["kind"])
-            if callable(serves) and not serves(rtype):
-                raise UnknownResourceType(obj["kind"])
+            kinds.resolve_kind(obj["apiVersion"], obj["kind"])
         except UnknownResourceType:
             raise KubectlError(
                 f'error: resource mapping not found for name: "{name}" namespace: "{ns}" from "{m.source}": '
@@ -63,7 +68,7 @@ def apply(ctx: KubectlContext, argv: list[str]) -> CommandResult:
 def _each(ctx: KubectlContext, manifests: list, namespace: object, mode: str) -> CommandResult:
     out, err = [], []
     for m in manifests:
-        rtype = resolve_kind(m.obj["apiVersion"], m.obj["kind"])
+        rtype = _kind_of(ctx, m.obj)
         name = m.obj.get("metadata", {}).get("name", "")
         try:
             if mode == "apply":
@@ -79,6 +84,11 @@ def _each(ctx: KubectlContext, manifests: list, namespace: object, mode: str) ->
     return CommandResult(
         "".join(f"{line}\n" for line in out), "".join(f"{line}\n" for line in err), 1 if err else 0
     )
+
+
+def _kind_of(ctx: KubectlContext, obj: dict) -> ResourceType:
+    """The served type of a manifest (asked anew: an earlier manifest may have been its CRD)."""
+    return served_kinds(ctx).resolve_kind(obj["apiVersion"], obj["kind"])
 
 
 def _exists(ctx: KubectlContext, rtype, obj: dict, namespace: object) -> bool:
@@ -127,7 +137,7 @@ def delete(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         manifests = _load(ctx, p.get("filename"), bool(p.get("recursive")))  # type: ignore[arg-type]
         _check_types(ctx, manifests)
         for m in manifests:
-            rtype = resolve_kind(m.obj["apiVersion"], m.obj["kind"])
+            rtype = _kind_of(ctx, m.obj)
             meta = m.obj.get("metadata") or {}
             ns = meta.get("namespace") or (p.get("namespace") if rtype.namespaced else None)
             targets.append((rtype, meta.get("name", ""), ns, m.source))

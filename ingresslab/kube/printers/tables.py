@@ -1,8 +1,9 @@
 """`kubectl get` tables: the columns the API server's table printer returns for each kind, and their cells.
 
-Column names and cell rules follow k8s.io/kubernetes pkg/printers/internalversion (built-in kinds) and the
-`additionalPrinterColumns` of Istio's CRDs. A column is (header, wide-only, cell function); a cell function
-takes the object and `now` and returns a string (`None` prints as an empty cell, as kubectl does).
+Column names and cell rules follow k8s.io/kubernetes pkg/printers/internalversion (built-in kinds); custom
+resources (Istio's, Gateway API's, a learner's own) get NAME plus their CRD's `additionalPrinterColumns`
+(`crdcolumns`). A column is (header, wide-only, cell function); a cell function takes the object and `now`
+and returns a string (`None` prints as an empty cell, as kubectl does).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from ingresslab.kube.printers.gofmt import go_json
+from ingresslab.kube.printers import crdcolumns
 from ingresslab.kube.printers.tabwriter import tabulate
-from ingresslab.kube.resources import ResourceType
+from ingresslab.kube.resources import PrinterColumn, ResourceType
 from ingresslab.kube.timefmt import age, human_duration, parse_time, since
 
 __all__ = [
@@ -544,53 +546,14 @@ _EVENT = [
 ]
 
 
-def _json_cell(*path: str) -> Cell:
-    """A CRD printer column: strings as they are, lists and maps as compact JSON, absent as empty."""
-
-    def cell(obj: dict, now: datetime) -> Any:
-        value = _get(obj, *path)
-        if value is None:
-            return None
-        if isinstance(value, (dict, list)):
-            return go_json(value)
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return str(value)
-
-    return cell
-
-
 _GENERIC = [Column("NAME", _name), Column("AGE", _age)]
-
-# Istio's CRDs (networking.istio.io) declare these additionalPrinterColumns.
-_ISTIO = {
-    "Gateway": _GENERIC,
-    "VirtualService": [
-        Column("NAME", _name),
-        Column("GATEWAYS", _json_cell("spec", "gateways")),
-        Column("HOSTS", _json_cell("spec", "hosts")),
-        Column("AGE", _age),
-    ],
-    "DestinationRule": [
-        Column("NAME", _name),
-        Column("HOST", _json_cell("spec", "host")),
-        Column("AGE", _age),
-    ],
-    "ServiceEntry": [
-        Column("NAME", _name),
-        Column("HOSTS", _json_cell("spec", "hosts")),
-        Column("LOCATION", _json_cell("spec", "location")),
-        Column("RESOLUTION", _json_cell("spec", "resolution")),
-        Column("AGE", _age),
-    ],
-}
 
 
 def columns_for(rtype: ResourceType, *, wide: bool = False) -> list[Column]:
     """The columns `kubectl get` shows for a kind (wide-only columns included, flagged)."""
     kind = rtype.kind
-    if rtype.group == "networking.istio.io":
-        return _ISTIO.get(kind, _GENERIC)
+    if rtype.printer_columns is not None:
+        return _custom_columns(rtype)
     simple: dict[str, list[Column]] = {
         "Pod": _POD,
         "Endpoints": [
@@ -653,6 +616,18 @@ def columns_for(rtype: ResourceType, *, wide: bool = False) -> list[Column]:
     if kind == "Ingress":
         return _ingress_columns(wide)
     return simple.get(kind, _GENERIC)
+
+
+def _custom_columns(rtype: ResourceType) -> list[Column]:
+    """NAME, then the CRD's printer columns (see `crdcolumns` for the server's rules)."""
+    columns = [Column("NAME", _name)]
+    for pc in rtype.printer_columns or ():
+        columns.append(Column(pc.name.upper(), partial(_crd_cell, pc), wide=pc.priority > 0))
+    return columns
+
+
+def _crd_cell(pc: PrinterColumn, obj: dict, now: datetime) -> str | None:
+    return crdcolumns.cell_for(pc, obj, now)
 
 
 def table_rows(

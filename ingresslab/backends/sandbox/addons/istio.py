@@ -27,7 +27,7 @@ from ingresslab.backends.sandbox.addons.istio_manifests import (
     component_objects,
 )
 from ingresslab.backends.sandbox.cluster import Cluster
-from ingresslab.kube.resources import RESOURCES, ResourceType, resolve
+from ingresslab.kube.resources import ResourceType, resolve
 
 __all__ = [
     "COMPONENTS",
@@ -95,7 +95,7 @@ def install(cluster: Cluster, profile: str = "demo") -> list[str]:
 def _prunable(cluster: Cluster) -> list[tuple[ResourceType, dict]]:
     found = []
     for key in _PRUNE_ORDER:
-        rtype = next(r for r in RESOURCES if r.key == key)
+        rtype = cluster.store.kinds.resolve(key)
         for obj in cluster.store.list(rtype):
             if _COMPONENT_LABEL in (obj["metadata"].get("labels") or {}):
                 found.append((rtype, obj))
@@ -115,19 +115,10 @@ def uninstall(cluster: Cluster) -> list[str]:
     removed = []
     for rtype, obj in listed:
         meta = obj["metadata"]
-        if rtype.kind == "CustomResourceDefinition":
-            _drop_custom_objects(cluster, meta["name"])
-        cluster.delete(rtype, meta["name"], meta.get("namespace"))
+        cluster.delete(rtype, meta["name"], meta.get("namespace"))  # a CRD takes its objects with it
         removed.append(_hash(rtype, obj))
     cluster.state.extra.pop("istio", None)
     return removed
-
-
-def _drop_custom_objects(cluster: Cluster, crd_name: str) -> None:
-    for rtype in RESOURCES:
-        if rtype.key == crd_name:
-            for obj in cluster.store.list(rtype):
-                cluster.delete(rtype, obj["metadata"]["name"], obj["metadata"].get("namespace"))
 
 
 def _has_proxy(pod: dict) -> bool:

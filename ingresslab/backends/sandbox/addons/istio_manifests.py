@@ -6,9 +6,10 @@ out). Every object carries the operator's labels, which is how `istioctl uninsta
 
 from __future__ import annotations
 
+from ingresslab.backends.sandbox.addons.istio_crds import ISTIO_CRDS, IstioCrd, crd_spec
+
 __all__ = [
     "COMPONENTS",
-    "CRDS",
     "ISTIO_NAMESPACE",
     "ISTIO_VERSION",
     "PROFILES",
@@ -36,24 +37,6 @@ PROFILES: dict[str, tuple[tuple[str, ...], bool]] = {
     "default": (("Base", "Pilot", "IngressGateways"), False),
     "minimal": (("Base", "Pilot"), False),
 }
-
-# (plural, group, kind, short names) of the CRDs in the base chart.
-CRDS = (
-    ("wasmplugins", "extensions.istio.io", "WasmPlugin", ()),
-    ("destinationrules", "networking.istio.io", "DestinationRule", ("dr",)),
-    ("envoyfilters", "networking.istio.io", "EnvoyFilter", ()),
-    ("gateways", "networking.istio.io", "Gateway", ("gw",)),
-    ("proxyconfigs", "networking.istio.io", "ProxyConfig", ()),
-    ("serviceentries", "networking.istio.io", "ServiceEntry", ("se",)),
-    ("sidecars", "networking.istio.io", "Sidecar", ()),
-    ("virtualservices", "networking.istio.io", "VirtualService", ("vs",)),
-    ("workloadentries", "networking.istio.io", "WorkloadEntry", ("we",)),
-    ("workloadgroups", "networking.istio.io", "WorkloadGroup", ("wg",)),
-    ("authorizationpolicies", "security.istio.io", "AuthorizationPolicy", ("ap",)),
-    ("peerauthentications", "security.istio.io", "PeerAuthentication", ("pa",)),
-    ("requestauthentications", "security.istio.io", "RequestAuthentication", ("ra",)),
-    ("telemetries", "telemetry.istio.io", "Telemetry", ("telemetry",)),
-)
 
 
 def _labels(component: str, **extra: str) -> dict:
@@ -92,34 +75,22 @@ def mesh_config(access_log: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _crd(plural: str, group: str, kind: str, short: tuple[str, ...]) -> dict:
-    versions = (
-        ["v1", "v1beta1", "v1alpha3"] if group == "networking.istio.io" else ["v1", "v1beta1", "v1alpha1"]
-    )
-    names: dict = {
-        "categories": ["istio-io", group.split(".")[0] + "-istio-io"],
-        "kind": kind,
-        "listKind": f"{kind}List",
-        "plural": plural,
-        "singular": kind.lower(),
-    }
-    if short:
-        names["shortNames"] = list(short)
+def _crd(crd: IstioCrd) -> dict:
     return {
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
         "metadata": {
-            **_meta(f"{plural}.{group}", "Base", False, app="istio-pilot", chart="istio", heritage="Tiller"),
+            **_meta(
+                f"{crd.plural}.{crd.group}",
+                "Base",
+                False,
+                app="istio-pilot",
+                chart="istio",
+                heritage="Tiller",
+            ),
             "annotations": {"helm.sh/resource-policy": "keep"},
         },
-        "spec": {
-            "group": group,
-            "names": names,
-            "scope": "Namespaced",
-            "versions": [
-                {"name": v, "served": True, "storage": i == len(versions) - 1} for i, v in enumerate(versions)
-            ],
-        },
+        "spec": crd_spec(crd),
     }
 
 
@@ -167,7 +138,7 @@ def _service_account(name: str, component: str) -> dict:
 
 def _base() -> list[dict]:
     return [
-        *(_crd(*crd) for crd in CRDS),
+        *(_crd(crd) for crd in ISTIO_CRDS),
         _service_account("istio-reader-service-account", "Base"),
         _webhook("istiod-default-validator", "Base"),
     ]
