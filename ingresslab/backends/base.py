@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
-__all__ = ["ALL_NAMESPACES", "ApplyResult", "Backend", "ExecResult", "Obj"]
+from ingresslab.kube.resources import Kinds
+
+__all__ = ["ALL_NAMESPACES", "ApplyResult", "Backend", "Discovery", "ExecResult", "Obj"]
 
 Obj = dict[str, Any]
 """A Kubernetes object exactly as the API server's JSON has it (apiVersion, kind, metadata, spec, status)."""
@@ -91,3 +93,11 @@ class Backend(Protocol):
     def exec(
         self, pod: str, command: Sequence[str], namespace: str | None = None, *, container: str | None = None
     ) -> ExecResult: ...
+
+
+@runtime_checkable
+class Discovery(Protocol):
+    """Which kinds the cluster serves now — the built-ins plus those of its CRDs — as a discovery client
+    sees them; kubectl emulation resolves `svc`, `vs`, `widgets.example.com` through it."""
+
+    def discovery(self) -> Kinds: ...
