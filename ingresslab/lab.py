@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ingresslab.backends.base import Backend
+from ingresslab.backends.base import Backend, Resettable, Tooled
 from ingresslab.commands.kubectl import Kubectl
 from ingresslab.commands.result import CommandFunc, CommandResult, Invocation
+from ingresslab.entrypoints import EntryPoints, default_entry_points
 
 __all__ = ["Lab"]
 
@@ -24,6 +25,8 @@ class Lab:
         self.backend = backend
         self.cwd = str(Path(cwd) if cwd is not None else Path.cwd())
         self.why = why or f"{backend.name} backend chosen explicitly"
+        # The front ends requests can enter through; register more here (see ingresslab.entrypoints).
+        self.entry_points: EntryPoints = default_entry_points()
         self.commands: dict[str, CommandFunc] = self._commands()
         from ingresslab.commands.shell import Shell
 
@@ -35,9 +38,8 @@ class Lab:
 
         commands: dict[str, CommandFunc] = dict(default_commands())
         commands["kubectl"] = Kubectl(self.backend, self.cwd)
-        tools = getattr(self.backend, "tools", None)
-        if callable(tools):
-            commands.update(tools(self))
+        if isinstance(self.backend, Tooled):
+            commands.update(self.backend.tools(self))
         return commands
 
     @property
@@ -83,8 +85,9 @@ class Lab:
         via: str = "nginx",
         **options: Any,
     ):
-        """Send one request through `via` ("nginx", "istio" or "nodeport", the latter with `service=`);
-        returns a Response that remembers its request id and time window."""
+        """Send one request through the entry point `via` ("nginx", "istio" or "nodeport", the latter with
+        `service=`, or any other in `self.entry_points`); returns a Response that remembers its request id and
+        time window."""
         from ingresslab.request import send_request
 
         return send_request(self, host=host, path=path, via=via, **options)  # type: ignore[arg-type]
@@ -100,7 +103,7 @@ class Lab:
         """Every ingress-path component's log (controller, gateway, sidecars, apps, CoreDNS) as LogSources."""
         from ingresslab.trace import collect
 
-        return collect(self.backend, tail=tail)
+        return collect(self.backend, tail=tail, entry_points=self.entry_points)
 
     def trace(self, request: Any, *, tail: int | None = 2000):
         """Rebuild a request's hops from the components' logs. `request` is a Response or a request id."""
@@ -115,19 +118,23 @@ class Lab:
             )
             request_id = request.request_id
         report = ParseReport()
-        lines = list(parse_sources(self.logs(tail=tail), report))
+        lines = list(parse_sources(self.logs(tail=tail), report, entry_points=self.entry_points))
         return correlate(
-            str(request_id), lines, Topology.from_backend(self.backend), hint=hint, client="client (curl)"
+            str(request_id),
+            lines,
+            Topology.from_backend(self.backend),
+            hint=hint,
+            client="client (curl)",
+            entry_points=self.entry_points,
         )
 
     def reset(self) -> None:
         """Start the sandbox over from a fresh minikube (live clusters are never reset)."""
-        reset = getattr(self.backend, "reset", None)
-        if not callable(reset):
+        if not isinstance(self.backend, Resettable):
             raise RuntimeError(
                 "only the sandbox can be reset; on a live cluster delete what you created instead"
             )
-        reset()
+        self.backend.reset()
         self.shell.env.clear()
 
     def __repr__(self) -> str:

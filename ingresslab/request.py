@@ -12,13 +12,17 @@ import shlex
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Any
 
-from ingresslab.errors import IngresslabError, NotFound
+from ingresslab.backends.base import Clock, RequestIds
+from ingresslab.entrypoints import EntryPoints, EntryRequest, default_entry_points
+from ingresslab.errors import IngresslabError
+from ingresslab.lab import Lab
 
 __all__ = ["Response", "entry_url", "send_request"]
 
-Via = Literal["nginx", "istio", "nodeport"]
+Via = str
+"""The name of a registered entry point: "nginx", "istio" and "nodeport" are built in."""
 
 
 @dataclass(slots=True)
@@ -65,45 +69,21 @@ def _node_ip(lab: Any) -> str:
 def entry_url(
     lab: Any, via: Via, host: str, path: str, *, service: str | None = None, namespace: str = "application"
 ) -> tuple[str, list[str]]:
-    """The URL and extra curl arguments that reach the chosen entry point."""
-    node = _node_ip(lab)
-    if via == "nginx":
-        # the controller binds hostPort 80 on the node: pin the name to the node, as the tutorial does
-        return f"http://{host}{path}", ["--resolve", f"{host}:80:{node}"]
-    if via == "istio":
-        try:
-            svc = lab.backend.get("services", "istio-ingressgateway", "istio-system")
-        except NotFound:
-            raise IngresslabError(
-                "Istio's ingress gateway is not installed: run `istioctl install --set profile=demo -y`"
-            ) from None
-        port = next(
-            (p.get("nodePort") for p in svc["spec"].get("ports") or [] if p.get("name") == "http2"), None
-        )
-        if port is None:
-            raise IngresslabError("the istio-ingressgateway Service has no http2 NodePort")
-        return f"http://{node}:{port}{path}", ["-H", f"Host: {host}"]
-    if via == "nodeport":
-        if not service:
-            raise IngresslabError('via="nodeport" needs service="NAME" (e.g. service="dest-svc-v1")')
-        svc = lab.backend.get("services", service, namespace)
-        port = next((p.get("nodePort") for p in svc["spec"].get("ports") or [] if p.get("nodePort")), None)
-        if port is None:
-            raise IngresslabError(
-                f"Service {namespace}/{service} has no NodePort (type {svc['spec'].get('type')})"
-            )
-        return f"http://{node}:{port}{path}", ["-H", f"Host: {host}"]
-    raise IngresslabError(f'via must be "nginx", "istio" or "nodeport", not {via!r}')
+    """The URL and extra curl arguments that reach the chosen entry point (one of the lab's registry)."""
+    entry = _entry_points(lab).get(via)
+    return entry.resolve(EntryRequest(lab.backend, _node_ip(lab), host, path, service, namespace))
+
+
+def _entry_points(lab: Any) -> EntryPoints:
+    return lab.entry_points if isinstance(lab, Lab) else default_entry_points()
 
 
 def _now(lab: Any) -> datetime:
-    now = getattr(lab.backend, "now", None)
-    return now() if callable(now) else datetime.now(timezone.utc)
+    return lab.backend.now() if isinstance(lab.backend, Clock) else datetime.now(timezone.utc)
 
 
 def _new_id(lab: Any) -> str:
-    make = getattr(lab.backend, "new_request_id", None)
-    return make() if callable(make) else uuid.uuid4().hex
+    return lab.backend.new_request_id() if isinstance(lab.backend, RequestIds) else uuid.uuid4().hex
 
 
 def _parse_head(text: str) -> tuple[int | None, dict[str, str], str]:

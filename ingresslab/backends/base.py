@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, runtime_checkable
+from datetime import datetime
+from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
-from ingresslab.kube.resources import Kinds
-
-__all__ = ["ALL_NAMESPACES", "ApplyResult", "Backend", "Discovery", "ExecResult", "Obj"]
+__all__ = [
+    "ALL_NAMESPACES",
+    "ApplyResult",
+    "Backend",
+    "Clock",
+    "DebugContainers",
+    "ExecResult",
+    "Obj",
+    "RequestIds",
+    "Resettable",
+    "Tooled",
+    "capability",
+]
 
 Obj = dict[str, Any]
 """A Kubernetes object exactly as the API server's JSON has it (apiVersion, kind, metadata, spec, status)."""
@@ -95,9 +106,60 @@ class Backend(Protocol):
     ) -> ExecResult: ...
 
 
-@runtime_checkable
-class Discovery(Protocol):
-    """Which kinds the cluster serves now — the built-ins plus those of its CRDs — as a discovery client
-    sees them; kubectl emulation resolves `svc`, `vs`, `widgets.example.com` through it."""
+# -- optional capabilities ------------------------------------------------------------------------------
+# A backend may offer more than `Backend`; callers ask with `isinstance(backend, Clock)` (the Protocols are
+# runtime-checkable) or `capability(backend, Clock)`, never by probing attribute names.
 
-    def discovery(self) -> Kinds: ...
+
+@runtime_checkable
+class Clock(Protocol):
+    """A cluster clock (the sandbox's virtual time), used for AGE columns and request windows."""
+
+    def now(self) -> datetime: ...
+
+
+@runtime_checkable
+class RequestIds(Protocol):
+    """Request ids from the backend (the sandbox's seeded generator, so a replayed lesson shows the same ids)."""
+
+    def new_request_id(self) -> str: ...
+
+
+@runtime_checkable
+class DebugContainers(Protocol):
+    """`kubectl debug POD --image=IMAGE -- CMD`: run an ephemeral container; returns (output, container name)."""
+
+    def debug(
+        self,
+        pod: str,
+        image: str,
+        command: Sequence[str],
+        namespace: str | None = None,
+        *,
+        name: str | None = None,
+        stdin: str = "",
+    ) -> tuple[ExecResult, str]: ...
+
+
+@runtime_checkable
+class Tooled(Protocol):
+    """Command-line tools besides kubectl (minikube, istioctl, curl) as command functions for a Lab's shell."""
+
+    def tools(self, lab: Any) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class Resettable(Protocol):
+    """A cluster that can start over from a fresh boot (the sandbox; live clusters never are)."""
+
+    def reset(self) -> None: ...
+
+
+_C = TypeVar("_C")
+
+
+def capability(backend: object, protocol: type[_C]) -> _C | None:
+    """`backend` as `protocol` when it offers that capability, else None."""
+    if not getattr(protocol, "_is_runtime_protocol", False):
+        raise TypeError(f"{protocol.__name__} is not a runtime-checkable capability Protocol")
+    return backend if isinstance(backend, protocol) else None  # type: ignore[return-value]

@@ -16,6 +16,7 @@ __all__ = ["register"]
 
 
 def _trace(args: argparse.Namespace) -> int:
+    from ingresslab.entrypoints import Component
     from ingresslab.logs import ParseReport
     from ingresslab.trace import LogSource, Topology, correlate, parse_sources
 
@@ -28,7 +29,7 @@ def _trace(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"ingresslab trace: cannot read {name}: {exc.strerror}", file=sys.stderr)
             return 2
-        sources.append(LogSource("unknown", None, None, None, text))
+        sources.append(LogSource(Component.UNKNOWN, None, None, None, text))
     topology = Topology()
     if args.objects:
         try:

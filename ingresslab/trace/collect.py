@@ -6,19 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ingresslab.entrypoints.components import Component
+from ingresslab.entrypoints.registry import EntryPoints
 from ingresslab.errors import IngresslabError
 from ingresslab.logs import ParseReport, parse_lines
 
 __all__ = ["LogSource", "ParsedLine", "collect", "parse_sources"]
 
 _SYSTEM_NAMESPACES = {"kube-system", "kube-public", "kube-node-lease", "istio-system", "ingress-nginx"}
-_FORMATS = {
-    "ingress-nginx": "ingress-nginx",
-    "istio-ingressgateway": "auto",
-    "sidecar": "auto",
-    "app": "auto",
-    "coredns": "coredns",
-}
+
+
+def _default_entry_points() -> EntryPoints:
+    # Imported here: the built-in records point at strategies that import this module.
+    from ingresslab.entrypoints.builtin import default_entry_points
+
+    return default_entry_points()
 
 
 @dataclass(slots=True)
@@ -56,8 +58,16 @@ def _logs(backend, pod: dict, container: str, tail: int | None, since: int | Non
         return ""  # a pod that went away between list and logs leaves no evidence; the trace says what is missing
 
 
-def collect(backend, *, tail: int | None = 2000, since_seconds: int | None = None) -> list[LogSource]:
-    """The logs of every component on the ingress path, most recent `tail` lines of each."""
+def collect(
+    backend,
+    *,
+    tail: int | None = 2000,
+    since_seconds: int | None = None,
+    entry_points: EntryPoints | None = None,
+) -> list[LogSource]:
+    """The logs of every component on the ingress path, most recent `tail` lines of each: each entry point's
+    pods (recognised by the registry's selectors), CoreDNS, and every container outside the system namespaces."""
+    entry_points = entry_points if entry_points is not None else _default_entry_points()
     sources: list[LogSource] = []
     pods = backend.list("pods", "*")
     for pod in pods:
@@ -66,29 +76,34 @@ def collect(backend, *, tail: int | None = 2000, since_seconds: int | None = Non
         ns = meta.get("namespace")
         containers = [c["name"] for c in spec.get("containers") or []]
         ip = pod.get("status", {}).get("podIP")
-        if (
-            labels.get("app.kubernetes.io/component") == "controller"
-            and labels.get("app.kubernetes.io/name") == "ingress-nginx"
-        ):
-            chosen = [("ingress-nginx", containers[0])]
-        elif labels.get("istio") == "ingressgateway":
-            chosen = [
-                ("istio-ingressgateway", "istio-proxy" if "istio-proxy" in containers else containers[0])
-            ]
+        entry = entry_points.for_pod(pod)
+        if entry is not None and entry.component is not None:
+            chosen = [(entry.component, entry.container(pod) or "")]
         elif labels.get("k8s-app") == "kube-dns":
-            chosen = [("coredns", containers[0])]
+            chosen = [(Component.COREDNS, containers[0])]
         elif ns in _SYSTEM_NAMESPACES:
             continue
         else:
-            chosen = [("sidecar" if c == "istio-proxy" else "app", c) for c in containers]
+            chosen = [(Component.SIDECAR if c == "istio-proxy" else Component.APP, c) for c in containers]
         for component, container in chosen:
             text = _logs(backend, pod, container, tail, since_seconds)
             sources.append(LogSource(component, ns, meta["name"], container, text, ip))
     return sources
 
 
-def parse_sources(sources: Iterable[LogSource], report: ParseReport | None = None) -> Iterator[ParsedLine]:
+def parse_sources(
+    sources: Iterable[LogSource],
+    report: ParseReport | None = None,
+    *,
+    entry_points: EntryPoints | None = None,
+) -> Iterator[ParsedLine]:
+    """Parse each source in its component's log format (an entry point's own, CoreDNS's, else detected)."""
+    entry_points = entry_points if entry_points is not None else _default_entry_points()
     for source in sources:
-        fmt = _FORMATS.get(source.component, "auto")
+        entry = entry_points.for_component(source.component)
+        if entry is not None:
+            fmt = entry.log_format
+        else:
+            fmt = "coredns" if source.component == Component.COREDNS else "auto"
         for record in parse_lines(source.text.splitlines(), format=fmt, report=report):
             yield ParsedLine(source, record)

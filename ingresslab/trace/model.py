@@ -31,7 +31,7 @@ class Hop:
     objects the request did not physically cross although they decided where it went (a Service whose
     ClusterIP ingress-nginx skips)."""
 
-    component: str  # client, node, ingress-nginx, istio-ingressgateway, service, pod, sidecar, app, coredns
+    component: str  # an entrypoints.Component (a str): client, node, ingress-nginx, pod, sidecar, app…
     title: str
     namespace: str | None = None
     pod: str | None = None
@@ -54,7 +54,7 @@ class Hop:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "component": self.component,
+            "component": str(self.component),
             "title": self.title,
             "namespace": self.namespace,
             "pod": self.pod,
@@ -89,7 +89,7 @@ class Trace:
     @property
     def components(self) -> list[str]:
         """Components that wrote a log line for this request, in order."""
-        return [h.component for h in self.hops if h.evidence]
+        return [str(h.component) for h in self.hops if h.evidence]
 
     @property
     def total_ms(self) -> float | None:

@@ -12,7 +12,8 @@ import json
 import re
 from typing import Any
 
-from ingresslab.logs import decode_istio_cluster
+from ingresslab.entrypoints import EntryPoint, EntryPoints, default_entry_points
+from ingresslab.lab import Lab
 from ingresslab.trace import Trace
 from ingresslab.troubleshoot.dns import diagnose_pod_request
 from ingresslab.troubleshoot.findings import Clue, Diagnosis
@@ -59,6 +60,7 @@ class _Walk:
         self.trace = trace
         self.response = response
         self.cluster = Cluster.read(lab.backend)
+        self.entry_points: EntryPoints = lab.entry_points if isinstance(lab, Lab) else default_entry_points()
         self.checked: list[str] = ["trace"]
         self.clues: list[Clue] = []
 
@@ -69,22 +71,31 @@ class _Walk:
     def done(self, cause: str | None, summary: str, fix: str = "") -> Diagnosis:
         return Diagnosis(cause, summary, self.clues, fix, self.checked)
 
-    def entry_line(self) -> tuple[str, dict]:
-        for component in ("ingress-nginx", "istio-ingressgateway"):
-            hop = self.trace.hop(component)
+    def entry_line(self) -> tuple[EntryPoint | None, dict]:
+        """The entry point whose own log line the trace holds, and that line's fields."""
+        for entry in self.entry_points.logging():
+            hop = self.trace.hop(entry.component)
             if hop is not None and hop.evidence:
                 ev = hop.evidence[0]
                 self.clue(ev.source, ev.raw)
-                return component, ev.fields
-        return "", {}
+                return entry, ev.fields
+        return None, {}
+
+    def entry_fields(self, name: str) -> object:
+        """A field of the first entry point's log line that has it (authority, path, …)."""
+        for entry in self.entry_points.logging():
+            hop = self.trace.hop(entry.component)
+            if hop is not None and hop.evidence and hop.evidence[0].fields.get(name):
+                return hop.evidence[0].fields[name]
+        return None
 
     @property
     def host(self) -> str:
         if self.response is not None:
             return self.response.host
-        hop = self.trace.hop("istio-ingressgateway")
-        if hop is not None and hop.evidence and hop.evidence[0].fields.get("authority"):
-            return str(hop.evidence[0].fields["authority"])
+        authority = self.entry_fields("authority")
+        if authority:
+            return str(authority)
         found = re.search(r"matched host (\S+)", self.trace.stopped or "")
         return found.group(1) if found else ""
 
@@ -92,48 +103,17 @@ class _Walk:
     def path(self) -> str:
         if self.response is not None:
             return self.response.path
-        for component in ("ingress-nginx", "istio-ingressgateway"):
-            hop = self.trace.hop(component)
-            if hop is not None and hop.evidence and hop.evidence[0].fields.get("path"):
-                return str(hop.evidence[0].fields["path"])
-        return "/"
+        path = self.entry_fields("path")
+        return str(path) if path else "/"
 
     # -- the walk --------------------------------------------------------------------------------
     def run(self) -> Diagnosis:
-        component, fields = self.entry_line()
-        if not component:
+        entry, fields = self.entry_line()
+        if entry is None:
             return self.unreached()
-        if component == "ingress-nginx":
-            upstream = fields.get("proxy_upstream_name") or ""
-            if upstream == "upstream-default-backend" or upstream.startswith("custom-default-backend-"):
-                return self.no_rule("nginx")
-            svc_hop = self.trace.hop("service")
-            svc = (
-                self.cluster.get("services", svc_hop.namespace, svc_hop.title.removeprefix("Service "))
-                if svc_hop
-                else None
-            )
-            addresses = [a for a in fields.get("upstream_addr") or [] if a and a != upstream]
-            if svc is not None and not addresses:
-                return self.no_endpoints(svc)
-            statuses = [s for s in fields.get("upstream_status") or [] if s is not None]
-            if addresses and statuses and statuses[-1] >= 500 and self.trace.hop("app") is None:
-                return self.refused(addresses[-1], svc)
-        else:
-            flags = fields.get("response_flags") or []
-            cluster = (
-                decode_istio_cluster(fields["upstream_cluster"]) if fields.get("upstream_cluster") else None
-            )
-            svc = None
-            if cluster is not None and cluster.host:
-                parts = cluster.host.split(".")
-                svc = self.cluster.get("services", parts[1], parts[0]) if len(parts) > 2 else None
-            if "NR" in flags:
-                return self.no_rule("istio")
-            if "UH" in flags and svc is not None:
-                return self.no_endpoints(svc)
-            if ("UF" in flags or "URX" in flags) and fields.get("upstream_host"):
-                return self.refused(str(fields["upstream_host"]), svc)
+        found = entry.diagnose(self, fields) if entry.diagnose is not None else None
+        if found is not None:
+            return found
         if self.trace.stopped is None and self.trace.hop("app") is not None:
             return self.answered()
         return self.done("unknown", f"the request stopped: {self.trace.stopped or 'no answer'}")
@@ -144,25 +124,10 @@ class _Walk:
         error = getattr(self.response, "error", None) or self.trace.stopped or ""
         self.clue("client", error)
         via = getattr(self.response, "via", self.trace.via)
-        if via == "istio":
-            istio_ings = [i for i in self.cluster.ingresses if self.cluster.served_by(i) == "istio"]
-            gateways = self._ingress_gateways()
-            if not istio_ings and not gateways:
-                self.clue(
-                    "cluster", "no Ingress served by Istio and no Gateway selecting istio=ingressgateway"
-                )
-                return self.done(
-                    "no-gateway-listener",
-                    "the ingress gateway has no listener on port 8080: nothing (no Istio Ingress, no Gateway) "
-                    "asks it to open one, so the connection is refused",
-                    "kubectl apply -f istio-deepdive/istio-ingress.yaml   # or a Gateway + VirtualService",
-                )
-        if via == "nginx" and not self.cluster.nginx_installed:
-            return self.done(
-                "ingress-controller-missing",
-                "no ingress-nginx controller pod runs, so nothing listens on the node's port 80",
-                "minikube addons enable ingress",
-            )
+        entry = self.entry_points.get(via) if via in self.entry_points else None
+        found = entry.unreached(self) if entry is not None and entry.unreached is not None else None
+        if found is not None:
+            return found
         return self.done("unknown", f"the request reached no entry point: {error}")
 
     # -- no rule: default backend (nginx) or NR (Envoy) ----------------------------------------------
@@ -213,17 +178,20 @@ class _Walk:
             f"(spec.rules[].host: {host})",
         )
 
-    def _ingress_gateways(self) -> list[dict]:
+    def ingress_gateways(self) -> list[dict]:
+        """Istio Gateways that select the ingress gateway's pods (its record's selector)."""
+        selector = self.entry_points.get("istio").selector if "istio" in self.entry_points else {}
         return [
             g
             for g in self.cluster.gateways
-            if (g.get("spec", {}).get("selector") or {}).get("istio") == "ingressgateway"
+            if selector
+            and all((g.get("spec", {}).get("selector") or {}).get(k) == v for k, v in selector.items())
         ]
 
     def gateway_routes(self, host: str, path: str) -> Diagnosis:
         self.checked.append("Gateways and VirtualServices")
         self._proxy_config()
-        gateways = self._ingress_gateways()
+        gateways = self.ingress_gateways()
         for gw in gateways:
             hosts = [h for s in gw.get("spec", {}).get("servers") or [] for h in s.get("hosts") or []]
             self.clue(
@@ -269,14 +237,8 @@ class _Walk:
 
     def _proxy_config(self) -> None:
         """Envoy's own view, when istioctl answers (a live cluster, or a sandbox that models it)."""
-        gw = next(
-            (
-                p
-                for p in self.cluster.pods
-                if (p["metadata"].get("labels") or {}).get("istio") == "ingressgateway"
-            ),
-            None,
-        )
+        entry = self.entry_points.get("istio") if "istio" in self.entry_points else None
+        gw = next((p for p in self.cluster.pods if entry is not None and entry.recognises(p)), None)
         if gw is None:
             return
         name = gw["metadata"]["name"]

@@ -61,17 +61,20 @@ class Cluster:
         )
 
     # -- what runs -------------------------------------------------------------------------------
+    def runs(self, via: str) -> bool:
+        """Whether a pod of the front end `via` exists (recognised by its entry point's selector)."""
+        from ingresslab.entrypoints import default_entry_points  # the records point back at troubleshoot/
+
+        entry = default_entry_points().get(via)
+        return any(entry.recognises(p) for p in self.pods)
+
     @property
     def nginx_installed(self) -> bool:
-        return any(
-            (p["metadata"].get("labels") or {}).get("app.kubernetes.io/name") == "ingress-nginx"
-            and (p["metadata"].get("labels") or {}).get("app.kubernetes.io/component") == "controller"
-            for p in self.pods
-        )
+        return self.runs("nginx")
 
     @property
     def istio_installed(self) -> bool:
-        return any((p["metadata"].get("labels") or {}).get("istio") == "ingressgateway" for p in self.pods)
+        return self.runs("istio")
 
     def get(self, kind: str, namespace: str | None, name: str) -> dict | None:
         items: list[dict] = getattr(self, kind)

@@ -5,12 +5,19 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from ingresslab.entrypoints import Component, default_entry_points
+from ingresslab.lab import Lab
 from ingresslab.logs import ParseReport, parse_lines, record_to_dict
 from ingresslab.widgets._html import table
 
 __all__ = ["LogExplorer"]
 
-_COMPONENTS = ("ingress-nginx", "istio-ingressgateway", "sidecar", "app", "coredns")
+
+def _components(lab: Any) -> list[str]:
+    """The logging entry points of the lab's registry, then the shared tail and CoreDNS."""
+    entry_points = lab.entry_points if isinstance(lab, Lab) else default_entry_points()
+    tail = (Component.SIDECAR, Component.APP, Component.COREDNS)
+    return [str(e.component) for e in entry_points.logging()] + [str(c) for c in tail]
 
 
 class LogExplorer:
@@ -19,7 +26,7 @@ class LogExplorer:
 
         self.lab = lab
         self.limit = limit
-        self.component = w.Dropdown(options=list(_COMPONENTS), value=component, description="component")
+        self.component = w.Dropdown(options=_components(lab), value=component, description="component")
         self.filter = w.Text(placeholder="text the line must contain", description="filter")
         self.button = w.Button(description="Show", icon="search")
         self.output = w.HTML()

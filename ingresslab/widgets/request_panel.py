@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingresslab.entrypoints import EntryPoint, default_entry_points
+from ingresslab.lab import Lab
 from ingresslab.widgets._html import figure_png, img_tag, table
 
 __all__ = ["RequestPanel", "RequestReport"]
@@ -78,10 +80,16 @@ class RequestPanel:
         self.lab = lab
         self.report_data = RequestReport()
         self.diagram = diagram
-        self.via = w.Dropdown(options=["nginx", "istio", "nodeport"], value=via, description="via")
+        self.entry_points = lab.entry_points if isinstance(lab, Lab) else default_entry_points()
+        self.via = w.Dropdown(options=self.entry_points.vias(), value=via, description="via")
         self.host = w.Text(value=host, description="host")
         self.path = w.Text(value=path, description="path")
-        self.service = w.Text(value=service, description="service", tooltip="for via=nodeport")
+        needs_service = [e.via for e in self.entry_points if "service" in e.options]
+        self.service = w.Text(
+            value=service,
+            description="service",
+            tooltip=f"for via={' or '.join(needs_service) or 'nodeport'}",
+        )
         self.count = w.BoundedIntText(value=1, min=1, max=50, description="count")
         self.button = w.Button(description="Send", button_style="primary", icon="paper-plane")
         self.status = w.HTML()
@@ -107,6 +115,9 @@ class RequestPanel:
         except Exception as exc:  # a widget callback has nowhere to raise to: show it in the panel
             self.status.value = f'<span style="color:#b00">{html.escape(str(exc))}</span>'
 
+    def _entry(self) -> EntryPoint:
+        return self.entry_points.get(self.via.value)
+
     def send(self, count: int = 1) -> RequestReport:
         """Send `count` requests with the panel's settings and trace each one."""
         self.status.value = f"sending {count} request(s) via {self.via.value} …"
@@ -115,7 +126,7 @@ class RequestPanel:
                 host=self.host.value,
                 path=self.path.value,
                 via=self.via.value,
-                **({"service": self.service.value} if self.via.value == "nodeport" else {}),
+                **({"service": self.service.value} if "service" in self._entry().options else {}),
             )
             trace = self.lab.trace(response)
             self.report_data.results.append((response, trace))

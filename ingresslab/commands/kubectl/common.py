@@ -5,21 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ingresslab.backends.base import Backend, Discovery
+from ingresslab.backends.base import Backend, Clock
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import ApiError, IngresslabError
-from ingresslab.kube.resources import BUILTIN, Kinds, ResourceType, UnknownResourceType
+from ingresslab.kube.resources import ResourceType, UnknownResourceType, resolve
 
-__all__ = [
-    "KubectlContext",
-    "KubectlError",
-    "expand_types",
-    "fail",
-    "kind_group",
-    "resolve_type",
-    "run_guarded",
-    "served_kinds",
-]
+__all__ = ["KubectlContext", "KubectlError", "fail", "kind_group", "resolve_type", "run_guarded"]
 
 
 @dataclass
@@ -30,8 +21,7 @@ class KubectlContext:
     verb: str
 
     def now(self) -> datetime:
-        now = getattr(self.backend, "now", None)
-        return now() if callable(now) else datetime.now().astimezone()
+        return self.backend.now() if isinstance(self.backend, Clock) else datetime.now().astimezone()
 
     def namespace(self, flag: object) -> str:
         return str(flag) if flag else self.backend.current_namespace()
@@ -55,25 +45,15 @@ def kind_group(rtype: ResourceType) -> str:
     return f"{rtype.singular}.{rtype.group}" if rtype.group else rtype.singular
 
 
-def served_kinds(ctx: KubectlContext) -> Kinds:
-    """The kinds the cluster serves now, from the backend's discovery (built-ins alone if it has none)."""
-    return ctx.backend.discovery() if isinstance(ctx.backend, Discovery) else BUILTIN
-
-
 def resolve_type(name: str, ctx: KubectlContext) -> ResourceType:
-    """What kubectl's RESTMapper does with `svc`, `vs`, `widgets.example.com`: a served type, or its error."""
-    rtype = served_kinds(ctx).find(name)
-    if rtype is None:
+    try:
+        rtype = resolve(name)
+    except UnknownResourceType:
+        raise KubectlError(f'error: the server doesn\'t have a resource type "{name}"') from None
+    serves = getattr(ctx.backend, "serves", None)
+    if callable(serves) and not serves(rtype):
         raise KubectlError(f'error: the server doesn\'t have a resource type "{name}"')
     return rtype
-
-
-def expand_types(name: str, ctx: KubectlContext, *, categories: bool = True) -> list[ResourceType]:
-    """`kubectl get NAME`'s types: the resource NAME, else every kind in category NAME (`all`, `istio-io`)."""
-    served = served_kinds(ctx)
-    if categories and name not in served and served.category(name):
-        return served.category(name)
-    return [resolve_type(name, ctx)]
 
 
 def run_guarded(func, ctx: KubectlContext, *args) -> CommandResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ingresslab.backends.base import DebugContainers
 from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail, resolve_type
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
 from ingresslab.commands.result import CommandResult
@@ -178,9 +179,9 @@ def debug(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         raise fail("at least 1 argument is required for debug")
     if not p.get("image"):
         raise fail("--image is required when not debugging a node")
-    run = getattr(ctx.backend, "debug", None)
-    if not callable(run):
+    if not isinstance(ctx.backend, DebugContainers):
         raise KubectlError("error: this backend cannot start debug containers")
+    run = ctx.backend.debug
     namespace = ctx.namespace(p.get("namespace"))
     try:
         result, container = run(
