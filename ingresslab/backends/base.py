@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
+from ingresslab.kube.resources import Kinds
+
 __all__ = [
     "ALL_NAMESPACES",
     "ApplyResult",
     "Backend",
     "Clock",
     "DebugContainers",
+    "Discovery",
     "ExecResult",
     "Obj",
     "RequestIds",
@@ -139,6 +142,14 @@ class DebugContainers(Protocol):
         name: str | None = None,
         stdin: str = "",
     ) -> tuple[ExecResult, str]: ...
+
+
+@runtime_checkable
+class Discovery(Protocol):
+    """Which kinds the cluster serves now — the built-ins plus those of its CRDs — as a discovery client
+    sees them; kubectl emulation resolves `svc`, `vs`, `widgets.example.com` through it."""
+
+    def discovery(self) -> Kinds: ...
 
 
 @runtime_checkable

@@ -5,12 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ingresslab.backends.base import Backend, Clock
+from ingresslab.backends.base import Backend, Clock, Discovery
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import ApiError, IngresslabError
-from ingresslab.kube.resources import ResourceType, UnknownResourceType, resolve
+from ingresslab.kube.resources import BUILTIN, Kinds, ResourceType, UnknownResourceType
 
-__all__ = ["KubectlContext", "KubectlError", "fail", "kind_group", "resolve_type", "run_guarded"]
+__all__ = [
+    "KubectlContext",
+    "KubectlError",
+    "expand_types",
+    "fail",
+    "kind_group",
+    "resolve_type",
+    "run_guarded",
+    "served_kinds",
+]
 
 
 @dataclass
@@ -45,15 +54,25 @@ def kind_group(rtype: ResourceType) -> str:
     return f"{rtype.singular}.{rtype.group}" if rtype.group else rtype.singular
 
 
+def served_kinds(ctx: KubectlContext) -> Kinds:
+    """The kinds the cluster serves now, from the backend's discovery (built-ins alone if it has none)."""
+    return ctx.backend.discovery() if isinstance(ctx.backend, Discovery) else BUILTIN
+
+
 def resolve_type(name: str, ctx: KubectlContext) -> ResourceType:
-    try:
-        rtype = resolve(name)
-    except UnknownResourceType:
-        raise KubectlError(f'error: the server doesn\'t have a resource type "{name}"') from None
-    serves = getattr(ctx.backend, "serves", None)
-    if callable(serves) and not serves(rtype):
+    """What kubectl's RESTMapper does with `svc`, `vs`, `widgets.example.com`: a served type, or its error."""
+    rtype = served_kinds(ctx).find(name)
+    if rtype is None:
         raise KubectlError(f'error: the server doesn\'t have a resource type "{name}"')
     return rtype
+
+
+def expand_types(name: str, ctx: KubectlContext, *, categories: bool = True) -> list[ResourceType]:
+    """`kubectl get NAME`'s types: the resource NAME, else every kind in category NAME (`all`, `istio-io`)."""
+    served = served_kinds(ctx)
+    if categories and name not in served and served.category(name):
+        return served.category(name)
+    return [resolve_type(name, ctx)]
 
 
 def run_guarded(func, ctx: KubectlContext, *args) -> CommandResult:
