@@ -135,7 +135,7 @@ class _Walk:
         host, path = self.host, self.path
         self.checked.append("Ingress rules")
         unserved = [i for i in self.cluster.ingresses if self.cluster.served_by(i) is None]
-        hit = match_ingresses(unserved, host, path)
+        hit = match_ingresses(unserved, host, path, controller)
         if hit is not None:
             ing = hit.ingress
             name = ing["metadata"]["name"]
@@ -361,7 +361,7 @@ class _Walk:
         pod = self.cluster.get("pods", pod_hop.namespace, pod_hop.pod or "") if pod_hop else None
         host, path = self.host, self.path
         served = [i for i in self.cluster.ingresses if self.cluster.served_by(i) == self.trace.via]
-        hit = match_ingresses(served, host, path) if host else None
+        hit = match_ingresses(served, host, path, self.trace.via) if host else None
         if hit is not None and hit.path.get("pathType", "Prefix") != "Exact":
             near = [
                 m

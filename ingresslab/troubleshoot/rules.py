@@ -6,8 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingresslab import routing
 from ingresslab.errors import IngresslabError
 from ingresslab.kube.resources import UnknownResourceType
+from ingresslab.routing.hosts import host_part
+from ingresslab.routing.istio import INGRESS_SELECTOR
+from ingresslab.routing.paths import IMPLEMENTATION_SPECIFIC
 
 __all__ = [
     "Cluster",
@@ -19,9 +23,6 @@ __all__ = [
     "path_matches",
     "selector_matches",
 ]
-
-NGINX_CONTROLLER = "k8s.io/ingress-nginx"
-ISTIO_CONTROLLER = "istio.io/ingress-controller"
 
 
 def _list(backend: Any, kind: str, namespace: str | None = "*", **kw: Any) -> list[dict]:
@@ -94,38 +95,15 @@ class Cluster:
 
     # -- Ingress classes ---------------------------------------------------------------------------
     def served_by(self, ingress: dict) -> str | None:
-        """ "nginx", "istio", or None when no running controller takes this Ingress."""
-        name = ingress_class(ingress)
-        controller = None
-        if name is None:
-            default = next(
-                (
-                    c
-                    for c in self.classes
-                    if (c["metadata"].get("annotations") or {}).get(
-                        "ingressclass.kubernetes.io/is-default-class"
-                    )
-                    == "true"
-                ),
-                None,
-            )
-            controller = (default or {}).get("spec", {}).get("controller")
-        else:
-            obj = self.get("classes", None, name)
-            if obj is not None:
-                controller = obj.get("spec", {}).get("controller")
-            elif name in ("nginx", "istio"):  # the annotation form works without an IngressClass object
-                controller = NGINX_CONTROLLER if name == "nginx" else ISTIO_CONTROLLER
-        if controller == NGINX_CONTROLLER and self.nginx_installed:
-            return "nginx"
-        if controller == ISTIO_CONTROLLER and self.istio_installed:
-            return "istio"
-        return None
+        """ "nginx", "istio", or None when no running controller takes this Ingress (`routing.classes`)."""
+        return routing.served_by(
+            ingress, self.classes, nginx_running=self.nginx_installed, istio_running=self.istio_installed
+        )
 
 
 def ingress_class(ingress: dict) -> str | None:
-    annotations = ingress["metadata"].get("annotations") or {}
-    return ingress.get("spec", {}).get("ingressClassName") or annotations.get("kubernetes.io/ingress.class")
+    """The class an Ingress names: the field, else the legacy annotation."""
+    return routing.class_of(ingress)
 
 
 def selector_matches(selector: dict[str, str] | None, labels: dict[str, str] | None) -> bool:
@@ -137,35 +115,19 @@ def selector_matches(selector: dict[str, str] | None, labels: dict[str, str] | N
 
 def host_matches(rule_host: str | None, host: str) -> bool:
     """Ingress host rules: empty = any; `*.example.com` covers exactly one more label."""
-    host = host.split(":")[0].lower().rstrip(".")
-    if not rule_host or rule_host == "*":
-        return True
-    rule_host = rule_host.lower()
-    if rule_host.startswith("*."):
-        head, _, rest = host.partition(".")
-        return bool(head) and rest == rule_host[2:]
-    return rule_host == host
+    return routing.ingress_host_matches(rule_host, host)
 
 
 def gateway_host_matches(gateway_host: str, host: str) -> bool:
     """Istio Gateway hosts: optional `namespace/` prefix; `*` any; `*.x` any name ending in `.x`."""
-    entry = gateway_host.rpartition("/")[2].lower()
-    host = host.split(":")[0].lower().rstrip(".")
-    if entry == "*":
-        return True
-    if entry.startswith("*."):
-        return host.endswith(entry[1:])
-    return entry == host
+    return routing.domain_matches(
+        host_part(gateway_host), routing.normalize_host(host, strip_trailing_dot=True)
+    )
 
 
-def path_matches(path_type: str | None, rule_path: str, path: str) -> bool:
-    """networking.k8s.io/v1: Exact = the whole path; Prefix = whole `/`-separated elements."""
-    path = path.split("?")[0]
-    if (path_type or "Prefix") == "Exact":
-        return path == rule_path
-    want = [p for p in rule_path.split("/") if p]
-    have = [p for p in path.split("/") if p]
-    return have[: len(want)] == want
+def path_matches(path_type: str | None, rule_path: str, path: str, controller: str = "nginx") -> bool:
+    """One Ingress path against a request path, as `controller` reads the path type (`routing.paths`)."""
+    return routing.path_matches(path_type or IMPLEMENTATION_SPECIFIC, rule_path, path, controller=controller)
 
 
 @dataclass(slots=True)
@@ -194,15 +156,25 @@ def rule_paths(ingress: dict) -> list[IngressMatch]:
     return out
 
 
-def match_ingresses(ingresses: list[dict], host: str, path: str) -> IngressMatch | None:
-    """The rule a controller would pick: host first, then the longest path, Exact before Prefix."""
-    found = [
-        m
-        for ing in ingresses
-        for m in rule_paths(ing)
-        if host_matches(m.rule_host, host)
-        and path_matches(m.path.get("pathType"), m.path.get("path", "/"), path)
-    ]
-    if not found:
-        return None
-    return max(found, key=lambda m: (len(m.path.get("path", "/")), m.path.get("pathType") == "Exact"))
+def match_ingresses(
+    ingresses: list[dict], host: str, path: str, controller: str = "nginx"
+) -> IngressMatch | None:
+    """The Ingress path `controller` routes the request to — the very route the data plane takes.
+
+    The Ingresses are laid out in the shared route model (`ingresslab.routing`): ingress-nginx's servers and
+    locations, or Istio's converted VirtualServices on the ingress gateway; None when no Ingress rule takes it
+    (the default backend, or Envoy's NR).
+    """
+    if controller == routing.ISTIO:
+        conversion = routing.convert_with_sources(ingresses, {})
+        listeners = routing.gateway_listeners(
+            conversion.gateways, conversion.virtual_services, INGRESS_SELECTOR, None, {}, conversion.sources
+        )
+        configs = [listener.route_config for listener in listeners]
+    else:
+        configs = [routing.nginx_route_config(ingresses)]
+    for config in configs:
+        found = routing.ingress_path(routing.select(config, host, path).route, ingresses)
+        if found is not None:
+            return IngressMatch(found.ingress, found.rule_host, found.path)
+    return None
