@@ -7,57 +7,24 @@ ordered route model shaped like Envoy's RouteConfiguration (`model`). The sandbo
 `kubectl ingress-nginx`, `istioctl proxy-config` and the envoyconfig builder all read routes from here.
 """
 
-from ingresslab.routing.classes import (
-    ISTIO,
-    ISTIO_CONTROLLER,
-    NGINX,
-    NGINX_CONTROLLER,
-    class_of,
-    default_class,
-    istio_serves,
-    nginx_class,
-    served_by,
-    validate_ingress_create,
-)
+from ingresslab.routing.classes import ISTIO, NGINX, class_of, istio_serves, nginx_class, served_by
 from ingresslab.routing.hosts import domain_matches, ingress_host_matches, normalize_host
 from ingresslab.routing.ingress import IngressPath, ingress_path, served_ingresses
-from ingresslab.routing.istio import convert_ingresses, convert_with_sources, gateway_listeners
-from ingresslab.routing.model import (
-    ClusterKey,
-    Destination,
-    Listener,
-    Route,
-    RouteConfiguration,
-    RouteMatch,
-    Selection,
-    Source,
-    Upstream,
-    VirtualHost,
-    select,
-)
+from ingresslab.routing.istio import convert_with_sources, gateway_listeners
+from ingresslab.routing.model import Route, RouteConfiguration, Selection, Source, select
 from ingresslab.routing.nginx import nginx_route_config
 from ingresslab.routing.paths import path_matches
 
 __all__ = [
     "ISTIO",
-    "ISTIO_CONTROLLER",
     "NGINX",
-    "NGINX_CONTROLLER",
-    "ClusterKey",
-    "Destination",
     "IngressPath",
-    "Listener",
     "Route",
     "RouteConfiguration",
-    "RouteMatch",
     "Selection",
     "Source",
-    "Upstream",
-    "VirtualHost",
     "class_of",
-    "convert_ingresses",
     "convert_with_sources",
-    "default_class",
     "domain_matches",
     "gateway_listeners",
     "ingress_host_matches",
@@ -70,5 +37,4 @@ __all__ = [
     "select",
     "served_by",
     "served_ingresses",
-    "validate_ingress_create",
 ]

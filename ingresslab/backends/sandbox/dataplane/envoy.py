@@ -20,13 +20,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from ingresslab.backends.sandbox.dataplane import istio_model, kubeproxy, net
+from ingresslab.backends.sandbox.dataplane import kubeproxy, net
 from ingresslab.backends.sandbox.dataplane.http import HttpRequest, HttpResponse, http_date
-from ingresslab.backends.sandbox.dataplane.istio_model import ClusterKey
 from ingresslab.logs import EnvoyAccess, format_line
 from ingresslab.routing.classes import ISTIO
 from ingresslab.routing.ingress import served_ingresses
 from ingresslab.routing.istio import convert_with_sources, gateway_listeners
+from ingresslab.routing.model import ClusterKey, Listener, select
+from ingresslab.routing.names import inbound_cluster, resolve_host, service_fqdn
 
 __all__ = ["gateway", "gateway_config", "new_request_id", "sidecar_inbound", "sidecar_outbound"]
 
@@ -64,10 +65,10 @@ def _istio_objects(cluster) -> tuple[list[dict], list[dict], Mapping]:
     )
 
 
-def gateway_config(cluster, pod: dict) -> list[istio_model.Listener]:
+def gateway_config(cluster, pod: dict) -> list[Listener]:
     """The listeners istiod would push to this gateway pod now."""
 
-    def build() -> list[istio_model.Listener]:
+    def build() -> list[Listener]:
         if not cluster.state.extra.get("istio"):
             return []
         gateways, vss, sources = _istio_objects(cluster)
@@ -94,9 +95,7 @@ def _subset_labels(cluster, key: ClusterKey) -> dict | None:
     if not key.subset:
         return {}
     for dr in cluster.list("destinationrules"):
-        host = istio_model.resolve_host(
-            dr.get("spec", {}).get("host", ""), dr["metadata"].get("namespace") or "default"
-        )
+        host = resolve_host(dr.get("spec", {}).get("host", ""), dr["metadata"].get("namespace") or "default")
         if host != key.host:
             continue
         for subset in dr["spec"].get("subsets") or []:
@@ -308,9 +307,7 @@ def gateway(cluster, pod: dict, conn: net.Conn, request: HttpRequest, start: flo
     prior = request.header("x-forwarded-for")
     xff = f"{prior},{conn.src_ip}" if prior else conn.src_ip
     rid = request.header("x-request-id") or new_request_id(cluster)
-    _, route = istio_model.select_route(
-        listener.route_config, request.host, request.path, dict(request.headers)
-    )
+    route = select(listener.route_config, request.host, request.path, dict(request.headers)).route
     if route is None:
         return _client_side(
             cluster,
@@ -364,7 +361,7 @@ def sidecar_outbound(
 ) -> net.Result:
     """An injected client's outbound listener (15001) for a Service's ClusterIP:port."""
     t = start + cluster.store.rng.uniform(0.00005, 0.0003)
-    key = ClusterKey("outbound", int(sp.port["port"]), "", istio_model.service_fqdn(sp.name, sp.namespace))
+    key = ClusterKey("outbound", int(sp.port["port"]), "", service_fqdn(sp.name, sp.namespace))
     rid = request.header("x-request-id") or new_request_id(cluster)
     xff = request.header("x-forwarded-for")
     src = net.Conn(conn.src_ip, conn.src_port, conn.dst_ip, conn.dst_port)
@@ -378,7 +375,7 @@ def sidecar_inbound(cluster, pod: dict, conn: net.Conn, request: HttpRequest, st
     rng = cluster.store.rng
     t = start + rng.uniform(0.00005, 0.0003)
     port = conn.dst_port
-    key = istio_model.inbound_cluster(port)
+    key = inbound_cluster(port)
     xff = request.header("x-forwarded-for")
     remote = f"{xff.split(',')[-1].strip()}:0" if xff else f"{conn.src_ip}:{conn.src_port}"
     rid = request.header("x-request-id") or new_request_id(cluster)

@@ -51,35 +51,19 @@ def nginx_serves(ingress: dict, classes: list[dict], *, watch_without_class: boo
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """One nginx `location`: the route and the upstream it proxies to."""
+    """One nginx `location`: the Ingress path's Service port and the upstream it proxies to."""
 
-    route: Route
+    upstream: str
+    namespace: str
+    service: str
+    port: dict
+    ingress: str
 
-    @property
-    def upstream_ref(self) -> Upstream:
-        cluster = self.route.destinations[0].cluster
-        assert isinstance(cluster, Upstream)
-        return cluster
-
-    @property
-    def upstream(self) -> str:
-        return self.upstream_ref.name
-
-    @property
-    def service(self) -> str:
-        return self.upstream_ref.service
-
-    @property
-    def namespace(self) -> str:
-        return self.upstream_ref.namespace
-
-    @property
-    def port(self) -> dict:
-        return self.upstream_ref.port
-
-    @property
-    def ingress(self) -> str:
-        return self.route.source.name if self.route.source else ""
+    @classmethod
+    def of(cls, route: Route) -> Location:
+        up = route.destinations[0].cluster
+        assert isinstance(up, Upstream)
+        return cls(up.name, up.namespace, up.service, up.port, route.source.name if route.source else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,4 +85,4 @@ def route(config: RouteConfiguration, host: str, path: str) -> Match | None:
         return None
     if hit is None or hit.default_backend is not None:
         return Match(server, None)
-    return Match(server, Location(hit))
+    return Match(server, Location.of(hit))

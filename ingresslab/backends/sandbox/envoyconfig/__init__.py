@@ -7,7 +7,7 @@ the way Envoy's admin API serves it.
         hosts = clusters_status(cluster, pod)                # /clusters?format=json
     proxy_config(backend, ["proxy-config", "route", "istio-ingressgateway-...", "-n", "istio-system"])
 
-Gateways get their listeners, virtual hosts and routes from `dataplane.istio_model` — the very model the
+Gateways get their listeners, virtual hosts and routes from `ingresslab.routing` — the very model the
 sandbox routes requests with — so what `istioctl proxy-config` shows is what the data plane does. Sidecars
 get istiod's per-port outbound listeners, `virtualOutbound`/`virtualInbound`, the inbound clusters, and
 every Service's EDS endpoints from the Endpoints objects. The dumps are snake_case JSON as Envoy writes it

@@ -1,4 +1,4 @@
-"""A gateway proxy's listeners and RDS route configurations, written out from `istio_model` — the same
+"""A gateway proxy's listeners and RDS route configurations, written out from `ingresslab.routing` — the same
 listeners, virtual hosts and routes the sandbox's data plane routes requests with.
 
 Facts modelled (Istio 1.23 gateway config): one listener `0.0.0.0_<target port>` per bound server port, a
@@ -11,8 +11,8 @@ unavailable, cancelled and 503, other hosts first).
 from __future__ import annotations
 
 from ingresslab.backends.sandbox.dataplane import envoy as dataplane_envoy
-from ingresslab.backends.sandbox.dataplane import istio_model
 from ingresslab.proxyconfig import builders as b
+from ingresslab.routing.model import Destination, Route, RouteMatch
 
 __all__ = ["RETRY_POLICY", "envoy_route", "gateway_resources", "ordered_route"]
 
@@ -25,7 +25,7 @@ RETRY_POLICY = {
 }
 
 
-def _route_action(destinations: list[istio_model.Destination]) -> dict:
+def _route_action(destinations: tuple[Destination, ...]) -> dict:
     action: dict = {}
     if len(destinations) == 1:
         action["cluster"] = destinations[0].cluster.name
@@ -39,7 +39,7 @@ def _route_action(destinations: list[istio_model.Destination]) -> dict:
     return action
 
 
-def _match_kwargs(match: istio_model.RouteMatch) -> dict:
+def _match_kwargs(match: RouteMatch) -> dict:
     if match.kind == "exact":
         return {"path": match.value}
     if match.kind == "prefix":
@@ -49,7 +49,7 @@ def _match_kwargs(match: istio_model.RouteMatch) -> dict:
     return {"regex": match.value}
 
 
-def _header_matchers(match: istio_model.RouteMatch) -> list[dict]:
+def _header_matchers(match: RouteMatch) -> list[dict]:
     out = []
     for name, kind, value in match.headers:
         pattern = {"safe_regex": {"regex": value}} if kind == "regex" else {kind: value}
@@ -57,7 +57,7 @@ def _header_matchers(match: istio_model.RouteMatch) -> list[dict]:
     return out
 
 
-def envoy_route(route: istio_model.Route) -> dict:
+def envoy_route(route: Route) -> dict:
     """One model route as an Envoy Route message."""
     virtual_service = None
     if route.virtual_service:

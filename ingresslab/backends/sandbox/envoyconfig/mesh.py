@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingresslab.backends.sandbox.dataplane import kubeproxy
-from ingresslab.backends.sandbox.dataplane.istio_model import ClusterKey, resolve_host, service_fqdn
+from ingresslab.routing.model import ClusterKey
+from ingresslab.routing.names import resolve_host, service_fqdn
 
 __all__ = [
     "HTTP_PROTOCOLS",
