@@ -188,8 +188,8 @@ def test_programs_the_image_ships_but_dns_does_not_implement_go_to_the_data_plan
     demo, monkeypatch
 ):
     from ingresslab.backends.base import ExecResult
-    from ingresslab.backends.sandbox.backend import pod_commands
 
+    pod_commands = demo.pod_commands  # the backend's own table of programs
     calls = []
 
     def fake_curl(backend, cluster, pod, container, argv):

@@ -17,25 +17,31 @@ from typing import Any
 from filelock import Timeout
 
 from ingresslab.backends.base import ALL_NAMESPACES, ApplyResult, ExecResult, Obj
-from ingresslab.backends.sandbox import addons, controllers  # noqa: F401  (registers the control plane)
 from ingresslab.backends.sandbox.bootstrap import bootstrap
 from ingresslab.backends.sandbox.cluster import Cluster
 from ingresslab.backends.sandbox.logstore import FileLogStore, LogStore, MemoryLogStore
 from ingresslab.backends.sandbox.state import ClusterState, StateFile, default_state_path
 from ingresslab.backends.sandbox.store import clone
+from ingresslab.backends.sandbox.tools import ToolFactory, sandbox_tools
 from ingresslab.errors import AlreadyExists, BadRequest, Invalid, NotFound, StateFileError
 from ingresslab.kube.apply import merge_for_apply, with_last_applied
 from ingresslab.kube.pods import default_container
 from ingresslab.kube.resources import Kinds, ResourceType, UnknownResourceType, resolve
 from ingresslab.kube.selectors import SelectorError, parse_selector
 
-__all__ = ["PodCommand", "SandboxBackend", "pod_commands"]
+__all__ = ["PodCommand", "SandboxBackend", "pod_programs"]
 
 PodCommand = Callable[["SandboxBackend", Cluster, dict, str, list[str]], ExecResult]
 """A program that exists inside the sandbox's containers: (backend, cluster, pod, container, argv)."""
 
-pod_commands: dict[str, PodCommand] = {}
-"""Registry of in-container programs (`cat`, `nslookup`, `wget`, …) filled by the data plane."""
+
+def pod_programs() -> dict[str, PodCommand]:
+    """A new table of the programs inside containers (`cat`, `nslookup`, `wget`, …), in one declared order:
+    the shells and utilities, then the data plane's HTTP clients (which replace none of them)."""
+    from ingresslab.backends.sandbox import podexec  # both import this module (PodCommand, the backend)
+    from ingresslab.backends.sandbox.dataplane import podprograms
+
+    return {**podexec.programs(), **podprograms.programs()}
 
 
 def _gvr(rtype: ResourceType) -> str:
@@ -66,6 +72,9 @@ class SandboxBackend:
             self.logstore = FileLogStore(path.with_name(path.stem + ".logs"))
         self.seed = seed
         self.step_seconds = step_seconds
+        # What this backend runs inside containers and as host tools; owned here, never filled by imports.
+        self.pod_commands: dict[str, PodCommand] = pod_programs()
+        self._tools: dict[str, ToolFactory] | None = None
         self._cluster: Cluster | None = None
         self._stamp: tuple[int, int] | None = None
         self._depth = 0
@@ -390,7 +399,7 @@ class SandboxBackend:
         with self.transaction() as cluster:
             found = self._pod(cluster, pod, namespace)
             name = self._container(found, container)
-            program = pod_commands.get(command[0].rpartition("/")[2]) if command else None
+            program = self.pod_commands.get(command[0].rpartition("/")[2]) if command else None
             if program is None:
                 return ExecResult(
                     "",
@@ -422,9 +431,9 @@ class SandboxBackend:
 
     def tools(self, lab: Any) -> dict[str, Any]:
         """minikube, istioctl and curl as the Lab's shell sees them."""
-        from ingresslab.backends.sandbox.tools import load_tools
-
-        return {name: factory(self, lab.cwd) for name, factory in load_tools().items()}
+        if self._tools is None:
+            self._tools = sandbox_tools()
+        return {name: factory(self, lab.cwd) for name, factory in self._tools.items()}
 
 
 def _served_kind(cluster: Cluster, obj: Obj) -> ResourceType:

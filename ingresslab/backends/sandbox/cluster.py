@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING
 
 from ingresslab.backends.sandbox import customresources
 from ingresslab.backends.sandbox.logstore import LogStore, MemoryLogStore
@@ -27,14 +27,21 @@ Admission = Callable[["Cluster", ResourceType, dict, dict | None], None]
 
 Controller = Callable[["Cluster", Event], None]
 
+if TYPE_CHECKING:
+    from ingresslab.backends.sandbox.controlplane import ControlPlane
+
 
 class Cluster:
     """One sandbox cluster over a ClusterState; not thread-safe (the backend serialises access)."""
 
-    admissions: ClassVar[list[Admission]] = []
-    controllers: ClassVar[dict[str, list[Controller]]] = {}
+    def __init__(
+        self, state: ClusterState, logs: LogStore | None = None, *, plane: ControlPlane | None = None
+    ) -> None:
+        if plane is None:
+            from ingresslab.backends.sandbox.controlplane import control_plane  # it imports the controllers
 
-    def __init__(self, state: ClusterState, logs: LogStore | None = None) -> None:
+            plane = control_plane()
+        self.plane = plane
         self.state = state
         self.store = ObjectStore(state)
         self.logs: LogStore = logs if logs is not None else MemoryLogStore()
@@ -46,21 +53,6 @@ class Cluster:
         # Per-burst caches (e.g. a label index of pods); any change to the cached type clears its entry.
         self.scratch: dict[str, object] = {}
 
-    # -- registration (module import time) ------------------------------------------------------
-    @classmethod
-    def register_admission(cls, func: Admission) -> Admission:
-        cls.admissions.append(func)
-        return func
-
-    @classmethod
-    def register_controller(cls, *type_keys: str) -> Callable[[Controller], Controller]:
-        def deco(func: Controller) -> Controller:
-            for key in type_keys:
-                cls.controllers.setdefault(key, []).append(func)
-            return func
-
-        return deco
-
     # -- discovery ------------------------------------------------------------------------------
     def serves(self, rtype: ResourceType) -> bool:
         """Whether the API server knows this type now: a built-in, or a kind whose CRD is stored."""
@@ -69,7 +61,7 @@ class Cluster:
     # -- writes ---------------------------------------------------------------------------------
     def admit(self, rtype: ResourceType, obj: dict, old: dict | None) -> None:
         customresources.check(self.store.kinds, rtype, obj)
-        for admission in self.admissions:
+        for admission in self.plane.admissions:
             admission(self, rtype, obj, old)
 
     def create(self, obj: dict) -> dict:
@@ -125,9 +117,7 @@ class Cluster:
             while self._queue or self._deferred:
                 while self._queue:
                     current = self._queue.popleft()
-                    for controller in self.controllers.get(current[1].key, ()):
-                        controller(self, current)
-                    for controller in self.controllers.get("*", ()):
+                    for controller in self.plane.watching(current[1].key):
                         controller(self, current)
                 if self._deferred:
                     key = next(iter(self._deferred))

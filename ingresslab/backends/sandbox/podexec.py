@@ -1,4 +1,4 @@
-"""Programs inside the sandbox's containers (`kubectl exec`, `kubectl debug`): registered in `pod_commands`.
+"""Programs inside the sandbox's containers (`kubectl exec`, `kubectl debug`): listed by `programs()`.
 
 A program runs only where the container's image really ships it. The demo app's `hashicorp/http-echo` and
 CoreDNS are built FROM scratch — no shell, no `cat`, no `nslookup` — so exec into them fails the way the
@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ingresslab.backends.base import ExecResult
-from ingresslab.backends.sandbox.backend import pod_commands
 from ingresslab.backends.sandbox.controllers.workloads import container_status
 from ingresslab.backends.sandbox.dns import hostname, hosts_file, nslookup, resolv_conf
 from ingresslab.backends.sandbox.store import clone, format_time
@@ -486,7 +485,7 @@ def run_program(ctx: PodContext, argv: list[str], stdin: str = "") -> ExecResult
         return _shell(ctx, argv, stdin)
     if name in _PROGRAMS:
         return _PROGRAMS[name](ctx, argv, stdin)
-    other = pod_commands.get(name)  # a program the data plane provides (curl inside a pod, …)
+    other = ctx.backend.pod_commands.get(name)  # a program the data plane provides (curl inside a pod, …)
     if other is not None and other is not _exec_entry:
         return other(ctx.backend, ctx.cluster, ctx.pod, ctx.container, argv)
     return ExecResult("", f"sh: {argv[0]}: the image has it, but the sandbox does not emulate it\n", 127)
@@ -572,8 +571,10 @@ def _exec_entry(backend, cluster, pod: dict, container: str, argv: list[str], st
     return run_program(ctx, argv, stdin)
 
 
-for _name in sorted(_BUSYBOX_APPLETS | _COREUTILS):
-    pod_commands[_name] = _exec_entry
+def programs() -> dict[str, Callable[..., ExecResult]]:
+    """The shells and utilities this module emulates, by name (each still runs only where the image has it)."""
+    return dict.fromkeys(sorted(_BUSYBOX_APPLETS | _COREUTILS), _exec_entry)
+
 
 _PROMPT_NOTE = "If you don't see a command prompt, try pressing enter.\n"
 _SANDBOX_NOTE = (

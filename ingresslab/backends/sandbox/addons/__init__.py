@@ -1,6 +1,6 @@
 """Add-ons installed into the sandbox on request: minikube's ingress addon (ingress-nginx) and Istio.
 
-Importing this package registers their admission hooks and controllers with the Cluster.
+Their admission hooks and controllers run from `controlplane.control_plane()`, in its declared order.
 """
 
 from ingresslab.backends.sandbox.addons import ingress_nginx, istio

@@ -287,7 +287,6 @@ def _watched(ingress: dict) -> tuple:
     return ingress.get("spec"), meta.get("labels"), meta.get("annotations")
 
 
-@Cluster.register_controller("ingresses.networking.k8s.io")
 def on_ingress(cluster: Cluster, event: Event) -> None:
     verb, _, old, new = event
     if not installed(cluster):
@@ -304,7 +303,6 @@ def on_ingress(cluster: Cluster, event: Event) -> None:
 
 
 # -- API-server side: default IngressClass, class validation, the validating webhook ------------------
-@Cluster.register_admission
 def default_ingress_class(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
     """The DefaultIngressClass admission plugin: a new Ingress with no class gets the default one."""
     if rtype.kind != "Ingress" or old is not None:
@@ -315,7 +313,6 @@ def default_ingress_class(cluster: Cluster, rtype: ResourceType, obj: dict, old:
         obj.setdefault("spec", {})["ingressClassName"] = name
 
 
-@Cluster.register_admission
 def validate_ingress_class(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
     """The API server's own validation of a new Ingress's class (after defaulting, before any webhook)."""
     if rtype.kind != "Ingress" or old is not None:
@@ -366,7 +363,6 @@ def _overlap(cluster: Cluster, ingress: dict) -> str | None:
     return None
 
 
-@Cluster.register_admission
 def validating_webhook(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
     """`validate.nginx.ingress.kubernetes.io`: the controller checks an Ingress before the API server stores it."""
     if rtype.kind != "Ingress" or not installed(cluster):

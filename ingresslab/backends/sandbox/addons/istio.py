@@ -286,7 +286,6 @@ def inject_sidecar(pod: dict) -> None:
     volumes.extend({"name": name, "emptyDir": {}} for name in _VOLUMES)
 
 
-@Cluster.register_admission
 def sidecar_injector(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
     """The `sidecar-injector.istio.io` mutating webhook: only on pod creation, never on update."""
     if rtype.kind != "Pod" or old is not None:

@@ -1,4 +1,4 @@
-"""Control-plane behaviour of the sandbox, one concern per module; importing registers them."""
+"""Control-plane behaviour of the sandbox, one concern per module; `controlplane.control_plane()` lists them."""
 
 from ingresslab.backends.sandbox.controllers import core, endpoints, services, workloads
 

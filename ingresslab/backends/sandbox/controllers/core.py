@@ -16,7 +16,6 @@ _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _LABEL_NAMED = {"Namespace", "Service"}
 
 
-@Cluster.register_admission
 def validate_name(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
     name = obj.get("metadata", {}).get("name", "")
     if rtype.kind in _LABEL_NAMED:
@@ -33,7 +32,6 @@ def validate_name(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | 
         )
 
 
-@Cluster.register_admission
 def namespace_defaults(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
     if rtype.kind != "Namespace":
         return
@@ -43,7 +41,6 @@ def namespace_defaults(cluster: Cluster, rtype: ResourceType, obj: dict, old: di
     obj["status"] = (old or {}).get("status") or {"phase": "Active"}
 
 
-@Cluster.register_controller("namespaces")
 def namespace_lifecycle(cluster: Cluster, event: Event) -> None:
     """A new namespace gets its `default` ServiceAccount; a deleted one takes its contents along."""
     verb, _, old, new = event
@@ -71,7 +68,6 @@ def owned_by(cluster: Cluster, owner: dict, kind: str | None = None) -> list[tup
     return [(rtype, obj) for rtype, obj in found if rtype.key == key]
 
 
-@Cluster.register_controller("*")
 def collect_garbage(cluster: Cluster, event: Event) -> None:
     verb, rtype, old, _ = event
     if verb != "deleted" or old is None or rtype.kind not in ("Deployment", "ReplicaSet", "Service", "Job"):

@@ -40,7 +40,6 @@ def _target_port(pod: dict, target: int | str) -> int | None:
     return None
 
 
-@Cluster.register_controller("services")
 def on_service(cluster: Cluster, event: Event) -> None:
     verb, _, old, new = event
     if verb == "deleted" and old is not None:
@@ -50,7 +49,6 @@ def on_service(cluster: Cluster, event: Event) -> None:
         _schedule(cluster, new["metadata"]["namespace"], new["metadata"]["name"])
 
 
-@Cluster.register_controller("pods")
 def on_pod(cluster: Cluster, event: Event) -> None:
     _, _, old, new = event
     pod = new or old

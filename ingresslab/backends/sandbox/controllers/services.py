@@ -35,7 +35,6 @@ def _invalid(svc: dict, detail: str) -> Invalid:
     return Invalid(f'Service "{svc["metadata"]["name"]}" is invalid: {detail}')
 
 
-@Cluster.register_admission
 def service_admission(cluster: Cluster, rtype: ResourceType, svc: dict, old: dict | None) -> None:
     if rtype.kind != "Service":
         return

@@ -115,7 +115,6 @@ def set_pod_running(cluster: Cluster, pod: dict) -> None:
     pod["status"] = status
 
 
-@Cluster.register_admission
 def pod_defaults(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
     if rtype.kind != "Pod" or old is not None:
         return
@@ -138,7 +137,6 @@ def pod_defaults(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | N
             p.setdefault("protocol", "TCP")
 
 
-@Cluster.register_controller("pods")
 def start_pods(cluster: Cluster, event: Event) -> None:
     verb, _, old, new = event
     if verb == "added" and new is not None and not new.get("status", {}).get("phase"):
@@ -161,7 +159,6 @@ def _owner_ref(owner: dict) -> dict:
     }
 
 
-@Cluster.register_controller("deployments.apps")
 def reconcile_deployment(cluster: Cluster, event: Event) -> None:
     verb, _, _, deploy = event
     if verb == "deleted" or deploy is None:
@@ -264,7 +261,6 @@ def _current_rs_name(deploy: dict) -> str:
     return f"{deploy['metadata']['name']}-{pod_template_hash(deploy.get('spec', {}).get('template', {}))}"
 
 
-@Cluster.register_controller("replicasets.apps")
 def reconcile_replicaset(cluster: Cluster, event: Event) -> None:
     verb, _, _, rs = event
     if verb == "deleted" or rs is None:
@@ -315,7 +311,6 @@ def _refresh_owner_deployment(cluster: Cluster, rs: dict) -> None:
             _deployment_status(cluster, cluster.get("deployments", ref["name"], rs["metadata"]["namespace"]))
 
 
-@Cluster.register_controller("pods")
 def pod_changes_reach_replicaset(cluster: Cluster, event: Event) -> None:
     """A pod deleted by hand is replaced, as the ReplicaSet controller would."""
     verb, _, old, _ = event

@@ -1,4 +1,4 @@
-"""HTTP clients inside the sandbox's containers: BusyBox `wget` and `curl`, registered in `pod_commands`.
+"""HTTP clients inside the sandbox's containers: BusyBox `wget` and `curl`, listed by `programs()`.
 
 They run only where the image ships them (BusyBox userlands have `wget`; curlimages/curl and Istio's proxy
 image have `curl`), resolve names through the pod's own resolver (resolv.conf search list, ndots:5, queries
@@ -7,8 +7,9 @@ in CoreDNS's log) and send from the pod's IP — through its sidecar when the po
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ingresslab.backends.base import ExecResult
-from ingresslab.backends.sandbox.backend import pod_commands
 from ingresslab.backends.sandbox.dataplane.walk import send_request
 from ingresslab.backends.sandbox.dns import getaddrinfo
 from ingresslab.backends.sandbox.podexec import _repository, exec_not_found, image_profile
@@ -149,5 +150,6 @@ def wget(backend, cluster, pod: dict, container: str, argv: list[str], stdin: st
     return ExecResult(response.body if to_stdout else "", "".join(err), 0)
 
 
-pod_commands["wget"] = wget
-pod_commands["curl"] = curl_in_pod
+def programs() -> dict[str, Callable[..., ExecResult]]:
+    """The data plane's programs inside containers, by name."""
+    return {"wget": wget, "curl": curl_in_pod}

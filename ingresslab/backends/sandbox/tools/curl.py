@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from ingresslab.backends.sandbox.tools import register_tool
 from ingresslab.commands.result import CommandResult, Invocation
 
 __all__ = ["CurlOptions", "CurlUsageError", "factory", "parse_args", "run_curl"]
@@ -391,10 +390,7 @@ def _host_resolver(name: str) -> str | None:
     return "127.0.0.1" if name in ("localhost", "localhost.localdomain") else None
 
 
-@register_tool("curl")
 def factory(backend, cwd: str):
-    from ingresslab.backends.sandbox.dataplane import podprograms  # noqa: F401  (registers wget/curl in pods)
-
     def run(invocation: Invocation) -> CommandResult:
         with backend.transaction() as cluster:
             stdout, stderr, code = run_curl(

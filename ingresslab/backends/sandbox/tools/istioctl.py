@@ -1,4 +1,4 @@
-"""Sandbox emulation of `istioctl` 1.23.2 (registered with tools.register_tool).
+"""Sandbox emulation of `istioctl` 1.23.2 (listed in tools.sandbox_tools).
 
 Subcommands: `install` (`--set profile=demo`, `-y`), `uninstall --purge` (`-y`), `version`,
 `x precheck`, and `proxy-config`/`pc`, which is handed to
@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ingresslab.backends.sandbox.addons import istio
-from ingresslab.backends.sandbox.tools import register_tool
 from ingresslab.commands.result import CommandFunc, CommandResult, Invocation
 
 if TYPE_CHECKING:
@@ -234,6 +233,5 @@ class Istioctl:
         return handler(self.backend, list(invocation.argv))
 
 
-@register_tool("istioctl")
 def factory(backend: SandboxBackend, cwd: str) -> CommandFunc:
     return Istioctl(backend)

@@ -1,4 +1,4 @@
-"""Sandbox emulation of `minikube` (v1.34, docker driver on Linux), registered with tools.register_tool.
+"""Sandbox emulation of `minikube` (v1.34, docker driver on Linux), listed in tools.sandbox_tools.
 
 Subcommands: `ip`, `status [-o json]`, `addons enable|disable|list`, `service NAME [-n NS] --url`,
 `profile list`, `version`. Output follows minikube's own wording, emoji prefixes and exit codes
@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ingresslab.backends.sandbox.addons import ingress_nginx
-from ingresslab.backends.sandbox.tools import register_tool
 from ingresslab.backends.sandbox.topology import KUBERNETES_VERSION, NODE_IP
 from ingresslab.commands.result import CommandFunc, CommandResult, Invocation
 
@@ -437,6 +436,5 @@ def _parse(argv: list[str]) -> tuple[list[str], dict[str, str]]:
     return args, flags
 
 
-@register_tool("minikube")
 def factory(backend: SandboxBackend, cwd: str) -> CommandFunc:
     return Minikube(backend)
