@@ -83,7 +83,8 @@ def _enum_text(value: Any) -> str:
 
 
 def validate(obj: Any, schema: dict[str, Any], path: str = "") -> list[str]:
-    """Field errors of `obj` against `schema`, each `path: message`, in a stable order."""
+    """Field errors of `obj` against `schema`, each `path: message`: an object's missing required fields
+    first, then its fields by name (the server's own order follows Go map iteration, so is not fixed)."""
     errors: list[str] = []
     where = path or "<root>"
     if obj is None:
