@@ -22,15 +22,13 @@ from ingresslab.routing.model import (
     Route,
     RouteConfiguration,
     RouteMatch,
-    Selection,
     Source,
     Upstream,
     VirtualHost,
-    select,
 )
 from ingresslab.routing.paths import EXACT, IMPLEMENTATION_SPECIFIC, nginx_route_match
 
-__all__ = ["CATCH_ALL", "by_creation", "nginx_route_config", "nginx_select", "upstream_of"]
+__all__ = ["CATCH_ALL", "by_creation", "nginx_route_config", "upstream_of"]
 
 CATCH_ALL = "_"
 _DEFAULT_ROUTE = Route(
@@ -88,8 +86,3 @@ def nginx_route_config(ingresses: Iterable[dict], name: str = "nginx") -> RouteC
         routes = (*(x[3] for x in ordered), _DEFAULT_ROUTE)
         vhosts.append(VirtualHost(host, (host,), routes))
     return RouteConfiguration(name, tuple(vhosts), wildcard=LABEL_WILDCARD, strip_trailing_dot=True)
-
-
-def nginx_select(config: RouteConfiguration, host: str, path: str) -> Selection:
-    """The server and location a request lands in (the route is the default backend when none matched)."""
-    return select(config, host, path)

@@ -21,6 +21,7 @@ __all__ = [
     "istio_string_match",
     "nginx_route_match",
     "path_matches",
+    "uri_route_match",
 ]
 
 EXACT = "Exact"
@@ -57,11 +58,27 @@ def istio_string_match(path_type: str, path: str) -> dict | None:
     return {"exact": path}
 
 
+def uri_route_match(uri: dict | None, *, ingress_semantics: bool) -> RouteMatch:
+    """The Envoy match a VirtualService `uri` becomes (None: every path).
+
+    With istiod's ingress route semantics (converted Ingresses), a prefix without a trailing `/` is matched
+    by path element: Envoy's `path_separated_prefix`.
+    """
+    if not uri:
+        return RouteMatch("prefix", "/")
+    if "exact" in uri:
+        return RouteMatch("exact", uri["exact"])
+    if "regex" in uri:
+        return RouteMatch("regex", uri["regex"])
+    prefix = uri.get("prefix", "/")
+    if ingress_semantics and prefix != "/" and not prefix.endswith("/"):
+        return RouteMatch("path_separated_prefix", prefix)
+    return RouteMatch("prefix", prefix)
+
+
 def path_matches(path_type: str, rule_path: str, path: str, *, controller: str = "nginx") -> bool:
     """Whether one Ingress path matches a request path (query string ignored) for `controller`."""
     path = path.split("?", 1)[0] or "/"
     if controller == "istio":
-        from ingresslab.routing.istio import uri_route_match
-
         return uri_route_match(istio_string_match(path_type, rule_path), ingress_semantics=True).matches(path)
     return nginx_route_match(path_type, rule_path).matches(path)

@@ -21,8 +21,8 @@ from ingresslab.backends.sandbox.dataplane import kubeproxy, net
 from ingresslab.backends.sandbox.dataplane.http import HttpRequest, HttpResponse, http_date, request_length
 from ingresslab.logs import NginxAccess, format_line
 from ingresslab.routing.classes import nginx_class
-from ingresslab.routing.model import DefaultBackend, Upstream
-from ingresslab.routing.nginx import nginx_route_config, nginx_select
+from ingresslab.routing.model import DefaultBackend, Upstream, select
+from ingresslab.routing.nginx import nginx_route_config
 
 __all__ = ["error_page", "handle", "served_ingresses"]
 
@@ -178,7 +178,7 @@ def handle(cluster, pod: dict, conn: net.Conn, request: HttpRequest, start: floa
         )
         return _finish(cluster, pod, rec, response, t, start, log=True)
     config = net.cached(cluster, "nginx_servers", lambda: nginx_route_config(served_ingresses(cluster)))
-    match = nginx_select(config, request.host, request.path)
+    match = select(config, request.host, request.path)
     if match.route is None or match.route.default_backend is not None:
         # No server or no location for the request: the catch-all `_` server's `location /` proxies to the
         # controller's own default backend (127.0.0.1:8181), and nginx's access_log is on for it too.
