@@ -137,6 +137,11 @@ def _annotations(w: _Writer, title: str, annotations: Mapping[str, str] | None) 
             w.write(0, f"{key}: {value}\n")
 
 
+def _reporting_controller(ev: dict) -> str:
+    """Event.ReportingController, whose JSON name is `reportingComponent`."""
+    return ev.get("reportingComponent") or ev.get("reportingController") or ""
+
+
 def _events(w: _Writer, events: list[dict], now: datetime) -> None:
     if not events:
         w.write(0, "Events:\t<none>\n")
@@ -161,7 +166,7 @@ def _events(w: _Writer, events: list[dict], now: datetime) -> None:
             interval = f"{since(ev.get('lastTimestamp'), now)} (x{ev['count']} over {first})"
         else:
             interval = first
-        source = (ev.get("source") or {}).get("component") or ev.get("reportingController") or ""
+        source = (ev.get("source") or {}).get("component") or _reporting_controller(ev)
         message = str(ev.get("message", "")).strip()
         w.write(1, f"{ev.get('type', '')}\t{ev.get('reason', '')}\t{interval}\t{source}\t{message}\n")
 

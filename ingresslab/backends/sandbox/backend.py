@@ -477,6 +477,20 @@ _POD_FIELDS = (
     "status.phase",
     "status.podIP",
 )
+# The Event fields the API server indexes (what `kubectl describe` searches by).
+_EVENT_FIELDS = (
+    "involvedObject.kind",
+    "involvedObject.namespace",
+    "involvedObject.name",
+    "involvedObject.uid",
+    "involvedObject.apiVersion",
+    "involvedObject.resourceVersion",
+    "involvedObject.fieldPath",
+    "reason",
+    "reportingComponent",
+    "type",
+)
+_KIND_FIELDS = {"Pod": _POD_FIELDS, "Event": _EVENT_FIELDS}
 
 
 def _parse_field_selector(
@@ -484,7 +498,7 @@ def _parse_field_selector(
 ) -> list[tuple[str, str, bool]]:
     if not text:
         return []
-    allowed = _FIELDS_EVERYWHERE + (_POD_FIELDS if rtype.kind == "Pod" else ())
+    allowed = _FIELDS_EVERYWHERE + _KIND_FIELDS.get(rtype.kind, ())
     out = []
     for part in text.split(","):
         for op in ("!=", "==", "="):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ingresslab.backends.sandbox import customresources
+from ingresslab.backends.sandbox.events import EventRecorder
 from ingresslab.backends.sandbox.logstore import LogStore, MemoryLogStore
 from ingresslab.backends.sandbox.state import ClusterState
 from ingresslab.backends.sandbox.store import ObjectStore
@@ -44,6 +45,8 @@ class Cluster:
         self.plane = plane
         self.state = state
         self.store = ObjectStore(state)
+        # The seam every controller records Events through (cluster.events.recorder("…-controller")).
+        self.events = EventRecorder(self)
         self.logs: LogStore = logs if logs is not None else MemoryLogStore()
         self._queue: deque[Event] = deque()
         self._draining = False

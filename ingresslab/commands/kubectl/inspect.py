@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from ingresslab.backends.base import ALL_NAMESPACES
 from ingresslab.commands.kubectl.common import KubectlContext, fail, kind_group, resolve_type, served_kinds
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
 from ingresslab.commands.result import CommandResult
-from ingresslab.errors import NotFound
+from ingresslab.errors import IngresslabError, NotFound
 from ingresslab.kube import describe as describer
 from ingresslab.kube import printers
+from ingresslab.kube.resources import UnknownResourceType
 
 __all__ = ["api_resources", "describe", "rollout", "version", "wait"]
 
@@ -56,12 +58,35 @@ def describe(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         except NotFound:
             return None
 
-    texts = [describer.describe(rtype, obj, now=ctx.now(), lookup=lookup) for obj in objs]
+    texts = [
+        describer.describe(
+            rtype, obj, now=ctx.now(), lookup=lookup, related={"events": _events_about(ctx, obj)}
+        )
+        for obj in objs
+    ]
     return CommandResult(
         "\n\n".join(t.rstrip("\n") for t in texts) + ("\n" if texts else ""),
         "".join(f"{e}\n" for e in err),
         1 if err else 0,
     )
+
+
+def _events_about(ctx: KubectlContext, obj: dict) -> list[dict]:
+    """The Events whose involvedObject is `obj`, found as kubectl's describers search them: by name, namespace,
+    kind and uid (Events about cluster-scoped objects may sit in any namespace)."""
+    meta = obj.get("metadata") or {}
+    namespace = meta.get("namespace")
+    wanted = {
+        "name": meta.get("name"),
+        "namespace": namespace,
+        "kind": obj.get("kind"),
+        "uid": meta.get("uid"),
+    }
+    selector = ",".join(f"involvedObject.{k}={v}" for k, v in wanted.items() if v)
+    try:
+        return ctx.backend.list("events", namespace or ALL_NAMESPACES, field_selector=selector)
+    except (IngresslabError, UnknownResourceType):
+        return []  # a backend that cannot search Events describes without them, as for an object with none
 
 
 def api_resources(ctx: KubectlContext, argv: list[str]) -> CommandResult:

@@ -523,7 +523,7 @@ def _event_object(ev: dict, now: datetime) -> str:
 
 def _event_source(ev: dict, now: datetime) -> str:
     source = ev.get("source") or {}
-    component = source.get("component") or ev.get("reportingController") or ""
+    component = source.get("component") or ev.get("reportingComponent") or ev.get("reportingController") or ""
     host = source.get("host") or ev.get("reportingInstance") or ""
     return f"{component}, {host}" if host else component
 

@@ -12,6 +12,7 @@ import json
 
 from ingresslab.backends.sandbox.cluster import Cluster, Event
 from ingresslab.backends.sandbox.controllers.core import owned_by
+from ingresslab.backends.sandbox.events import NORMAL
 from ingresslab.backends.sandbox.rand import SAFE_ALPHABET
 from ingresslab.backends.sandbox.store import clone, format_time
 from ingresslab.backends.sandbox.topology import NODE_IP, NODE_NAME, POD_CIDR
@@ -21,6 +22,11 @@ from ingresslab.kube.resources import ResourceType, resolve
 __all__ = ["allocate_pod_ip", "container_status", "pod_template_hash", "set_pod_running"]
 
 _RS = resolve("replicasets")
+# The components whose Events these controllers write (their EventSource in kube-controller-manager and the
+# scheduler).
+DEPLOYMENT_CONTROLLER = "deployment-controller"
+REPLICASET_CONTROLLER = "replicaset-controller"
+SCHEDULER = "default-scheduler"
 _POD = resolve("pods")
 
 
@@ -76,7 +82,16 @@ def container_status(cluster: Cluster, container: dict, started: str) -> dict:
 def set_pod_running(cluster: Cluster, pod: dict) -> None:
     """What the scheduler, CNI and kubelet do: node, IPs, Running, every container ready."""
     spec = pod["spec"]
-    spec.setdefault("nodeName", NODE_NAME)
+    if not spec.get("nodeName"):  # pods that name their node (static pods) are never scheduled
+        spec["nodeName"] = NODE_NAME
+        meta = pod["metadata"]
+        cluster.events.recorder(SCHEDULER, instance=f"{SCHEDULER}-{NODE_NAME}").event(
+            pod,
+            NORMAL,
+            "Scheduled",
+            f"Successfully assigned {meta['namespace']}/{meta['name']} to {NODE_NAME}",
+            action="Binding",
+        )
     now = format_time(cluster.store.now)
     ip = NODE_IP if spec.get("hostNetwork") else allocate_pod_ip(cluster)
     init_statuses = [
@@ -177,8 +192,10 @@ def reconcile_deployment(cluster: Cluster, event: Event) -> None:
         elif rs["spec"].get("replicas", 0) != 0:
             # Roll the old template away (the sandbox rolls at once; the old ReplicaSet stays at 0 replicas).
             rs = clone(rs)
+            before = rs["spec"]["replicas"]
             rs["spec"]["replicas"] = 0
             cluster.update(rs)
+            _scaled(cluster, deploy, rs["metadata"]["name"], before, 0)
     revision = str(1 + len([r for _, r in owned if r["metadata"]["name"] != rs_name]))
     if current is None:
         template.setdefault("metadata", {}).setdefault("labels", {})["pod-template-hash"] = template_hash
@@ -203,12 +220,29 @@ def reconcile_deployment(cluster: Cluster, event: Event) -> None:
                 "spec": {"replicas": replicas, "selector": selector, "template": template},
             }
         )
+        if replicas > 0:
+            cluster.events.recorder(DEPLOYMENT_CONTROLLER).event(
+                deploy, NORMAL, "ScalingReplicaSet", f"Scaled up replica set {rs_name} to {replicas}"
+            )
     elif current["spec"].get("replicas") != replicas:
         current = clone(current)
+        before = current["spec"].get("replicas", 1)
         current["spec"]["replicas"] = replicas
         current["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = str(replicas)
         cluster.update(current)
+        _scaled(cluster, deploy, rs_name, before, replicas)
     _deployment_status(cluster, cluster.store.get(event[1], meta["name"], namespace))
+
+
+def _scaled(cluster: Cluster, deploy: dict, rs_name: str, before: int, after: int) -> None:
+    """The deployment controller's event for resizing an existing ReplicaSet (1.31 wording)."""
+    direction = "up" if after > before else "down"
+    cluster.events.recorder(DEPLOYMENT_CONTROLLER).event(
+        deploy,
+        NORMAL,
+        "ScalingReplicaSet",
+        f"Scaled {direction} replica set {rs_name} to {after} from {before}",
+    )
 
 
 def _deployment_status(cluster: Cluster, deploy: dict | None) -> None:
@@ -269,6 +303,7 @@ def reconcile_replicaset(cluster: Cluster, event: Event) -> None:
     pods = [p for _, p in owned_by(cluster, rs, "pods")]
     want = int(spec.get("replicas", 1))
     template = spec.get("template", {})
+    recorder = cluster.events.recorder(REPLICASET_CONTROLLER)
     for _ in range(want - len(pods)):
         pod_meta = clone(template.get("metadata", {}))
         pod_meta.pop("creationTimestamp", None)
@@ -286,11 +321,13 @@ def reconcile_replicaset(cluster: Cluster, event: Event) -> None:
                 "spec": clone(template.get("spec", {})),
             }
         )
+        recorder.event(rs, NORMAL, "SuccessfulCreate", f"Created pod: {pod_meta['name']}")
     # Scale down: newest first, as the ReplicaSet controller prefers.
     for pod in sorted(pods, key=lambda p: p["metadata"]["creationTimestamp"], reverse=True)[
         : max(0, len(pods) - want)
     ]:
         cluster.delete(_POD, pod["metadata"]["name"], meta["namespace"])
+        recorder.event(rs, NORMAL, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
     pods = [p for _, p in owned_by(cluster, rs, "pods")]
     ready = sum(1 for p in pods if pod_ready(p))
     status = {"replicas": len(pods), "observedGeneration": meta.get("generation", 1)}
