@@ -147,9 +147,10 @@ class DebugContainers(Protocol):
 @runtime_checkable
 class Discovery(Protocol):
     """Which kinds the cluster serves now — the built-ins plus those of its CRDs — as a discovery client
-    sees them; kubectl emulation resolves `svc`, `vs`, `widgets.example.com` through it."""
+    sees them; kubectl emulation resolves `svc`, `vs`, `widgets.example.com` through it. `fresh=True` asks
+    again instead of using a cached answer (kubectl does so once when a name is not found)."""
 
-    def discovery(self) -> Kinds: ...
+    def discovery(self, *, fresh: bool = False) -> Kinds: ...
 
 
 @runtime_checkable

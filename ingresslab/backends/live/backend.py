@@ -134,8 +134,11 @@ class LiveBackend:
         """Whether this context is a disposable local cluster (minikube, kind-*, a loopback server…)."""
         return is_local_context(self.info.name, self.info.server)
 
-    def discovery(self) -> Kinds:
-        """The kinds this cluster serves (built-ins plus its CRDs'), for kubectl emulation's name lookup."""
+    def discovery(self, *, fresh: bool = False) -> Kinds:
+        """The kinds this cluster serves (built-ins plus its CRDs'), for kubectl emulation's name lookup;
+        `fresh=True` forgets the cached discovery first (a CRD may have come from another client)."""
+        if fresh:
+            self._resolver.forget()
         return self._resolver.discovery()
 
     def tools(self, lab: Any) -> dict[str, Any]:

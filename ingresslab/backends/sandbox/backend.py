@@ -183,8 +183,9 @@ class SandboxBackend:
             cluster.state.context["namespace"] = namespace
 
     # -- objects --------------------------------------------------------------------------------
-    def discovery(self) -> Kinds:
-        """The kinds served now: built-ins plus every stored CRD's kind (Istio's after `istioctl install`)."""
+    def discovery(self, *, fresh: bool = False) -> Kinds:
+        """The kinds served now: built-ins plus every stored CRD's kind (Istio's after `istioctl install`).
+        Always current (it follows the store), so `fresh` changes nothing."""
         with self.transaction(write=False, tick=False) as cluster:
             return cluster.store.kinds
 

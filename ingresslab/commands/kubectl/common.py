@@ -54,14 +54,15 @@ def kind_group(rtype: ResourceType) -> str:
     return f"{rtype.singular}.{rtype.group}" if rtype.group else rtype.singular
 
 
-def served_kinds(ctx: KubectlContext) -> Kinds:
+def served_kinds(ctx: KubectlContext, *, fresh: bool = False) -> Kinds:
     """The kinds the cluster serves now, from the backend's discovery (built-ins alone if it has none)."""
-    return ctx.backend.discovery() if isinstance(ctx.backend, Discovery) else BUILTIN
+    return ctx.backend.discovery(fresh=fresh) if isinstance(ctx.backend, Discovery) else BUILTIN
 
 
 def resolve_type(name: str, ctx: KubectlContext) -> ResourceType:
     """What kubectl's RESTMapper does with `svc`, `vs`, `widgets.example.com`: a served type, or its error."""
-    rtype = served_kinds(ctx).find(name)
+    # Like kubectl's deferred RESTMapper: on a miss, discovery is asked again once before giving up.
+    rtype = served_kinds(ctx).find(name) or served_kinds(ctx, fresh=True).find(name)
     if rtype is None:
         raise KubectlError(f'error: the server doesn\'t have a resource type "{name}"')
     return rtype

@@ -44,7 +44,11 @@ def _check_types(ctx: KubectlContext, manifests: list) -> None:
         name = (obj.get("metadata") or {}).get("name", "")
         ns = (obj.get("metadata") or {}).get("namespace", "")
         try:
-            kinds.resolve_kind(obj["apiVersion"], obj["kind"])
+            try:
+                kinds.resolve_kind(obj["apiVersion"], obj["kind"])
+            except UnknownResourceType:  # ask discovery once more, as kubectl does on a miss
+                kinds = served_kinds(ctx, fresh=True)
+                kinds.resolve_kind(obj["apiVersion"], obj["kind"])
         except UnknownResourceType:
             raise KubectlError(
                 f'error: resource mapping not found for name: "{name}" namespace: "{ns}" from "{m.source}": '
