@@ -125,13 +125,13 @@ class Upstream:
 
     @property
     def name(self) -> str:
-        """ingress-nginx's upstream name `<ns>-<svc>-<port name or number>`."""
-        return f"{self.namespace}-{self.service}-{self.port_name or self.port_number}"
+        """ingress-nginx's upstream name `<ns>-<svc>-<port number or name>` (`upstreamName`: number first)."""
+        return f"{self.namespace}-{self.service}-{self.port_number or self.port_name}"
 
     @property
     def port(self) -> dict:
         """The Ingress backend's port as written: `{"name": ...}` or `{"number": ...}`."""
-        return {"name": self.port_name} if self.port_name else {"number": self.port_number}
+        return {"number": self.port_number} if self.port_number else {"name": self.port_name}
 
 
 @dataclass(frozen=True, slots=True)

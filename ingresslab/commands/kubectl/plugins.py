@@ -30,7 +30,8 @@ from ingresslab.proxyconfig import TabWriter
 from ingresslab.proxyconfig.output import go_json_indent
 from ingresslab.routing.classes import nginx_class
 from ingresslab.routing.ingress import ingress_path
-from ingresslab.routing.nginx import CATCH_ALL, by_creation, nginx_route_config
+from ingresslab.routing.model import DefaultBackend
+from ingresslab.routing.nginx import CATCH_ALL, by_creation, nginx_route_config, upstream_of
 
 __all__ = [
     "CONTROLLER",
@@ -43,7 +44,8 @@ __all__ = [
 
 CONTROLLER = "k8s.io/ingress-nginx"
 INGRESS_CLASS = "nginx"
-_DEFAULT_BACKEND = "upstream-default-backend"
+_DEFAULT = DefaultBackend()  # the controller's built-in 404 server, as the route model names it
+_DEFAULT_BACKEND = _DEFAULT.upstream
 _FLAGS = [
     Flag("namespace", "n"),
     Flag("context"),
@@ -209,7 +211,7 @@ def backends_for(backend) -> list[dict]:
         namespace = ing["metadata"].get("namespace") or "default"
         for ref in _ingress_backends(ing):
             port = _port_value(ref.get("port") or {})
-            name = f"{namespace}-{ref['name']}-{port}"
+            name = upstream_of(namespace, ref).name
             if name in entries:
                 continue
             svc = _get(backend, "services", ref["name"], namespace)
@@ -217,8 +219,9 @@ def backends_for(backend) -> list[dict]:
             entries[name] = _backend_entry(
                 name, svc, port, endpoints, hashing={"upstream-hash-by-subset-size": 3}
             )
+    host, _, port = _DEFAULT.address.partition(":")
     entries[_DEFAULT_BACKEND] = _backend_entry(
-        _DEFAULT_BACKEND, None, 0, [{"address": "127.0.0.1", "port": "8181"}], hashing={}
+        _DEFAULT_BACKEND, None, 0, [{"address": host, "port": port}], hashing={}
     )
     return [entries[name] for name in sorted(entries)]
 
@@ -260,7 +263,7 @@ def _locations(ingresses: list[dict], host: str) -> list[tuple[str, str, dict, d
 def _location_block(location: str, path: str, ing: dict | None, service: dict | None) -> list[str]:
     namespace = ing["metadata"].get("namespace") or "default" if ing else ""
     port = _port_value(service.get("port") or {}) if service else 0
-    upstream = f"{namespace}-{service['name']}-{port}" if service else _DEFAULT_BACKEND
+    upstream = upstream_of(namespace, service).name if service else _DEFAULT_BACKEND
     return [
         f"location {location} {{",
         "",
