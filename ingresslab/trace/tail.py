@@ -188,15 +188,15 @@ class Tail:
         app_line = self.index.nearest_app(name, path, at)
         if app_line is not None and not in_window(app_line.record, self.hint):
             app_line = None
+        where = {"namespace": ns, "pod": name, "container": container}
+        title = f"app container {container}"
         if app_line is not None:
             rec = app_line.record
             trace.hops.append(
                 Hop(
                     Component.APP,
-                    f"app container {container}",
-                    namespace=ns,
-                    pod=name,
-                    container=container,
+                    title,
+                    **where,
                     source_addr=rec.remote_addr,
                     status=rec.status,
                     start=rec.time,
@@ -206,15 +206,5 @@ class Tail:
                 )
             )
         elif status is not None and status < 500:
-            trace.hops.append(
-                Hop(
-                    Component.APP,
-                    f"app container {container}",
-                    namespace=ns,
-                    pod=name,
-                    container=container,
-                    status=status,
-                    inferred=True,
-                    note="answered, but its own log line was not found",
-                )
-            )
+            note = "answered, but its own log line was not found"
+            trace.hops.append(Hop(Component.APP, title, **where, status=status, inferred=True, note=note))
