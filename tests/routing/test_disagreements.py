@@ -67,6 +67,7 @@ def test_an_exact_host_beats_a_wildcard_in_both(lab):
     assert response.body.startswith("Hello World V1")
     assert _diagnose_pick(lab, "yuya.example.com", "/x") == "dest-svc-v1"
     assert _diagnose_pick(lab, "other.example.com", "/x") == "dest-svc-v2"
+    assert lab.diagnose(response).ok
 
 
 def test_a_class_field_with_the_annotation_is_rejected_at_apply(lab, tmp_path):
@@ -83,8 +84,10 @@ def test_a_class_field_with_the_annotation_is_rejected_at_apply(lab, tmp_path):
     with pytest.raises(Invalid):
         lab.backend.apply(both)
     assert lab.backend.list("ingresses", "application") == []  # stored nowhere, so it gets no ADDRESS
-    assert lab.request(host="h.example.com", path="/", via="nginx").status == 404
+    response = lab.request(host="h.example.com", path="/", via="nginx")
+    assert response.status == 404
     assert _diagnose_pick(lab, "h.example.com", "/") is None
+    assert lab.diagnose(response).cause == "host-not-matched"  # no stored Ingress has that host
 
 
 def test_an_update_may_keep_both_as_the_api_server_only_checks_creates(lab):
