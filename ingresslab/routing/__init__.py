@@ -9,7 +9,7 @@ ordered route model shaped like Envoy's RouteConfiguration (`model`). The sandbo
 
 from ingresslab.routing.classes import ISTIO, NGINX, class_of, istio_serves, nginx_class, served_by
 from ingresslab.routing.hosts import domain_matches, ingress_host_matches, normalize_host
-from ingresslab.routing.ingress import IngressPath, ingress_path, served_ingresses
+from ingresslab.routing.ingress import IngressPath, ingress_path, rule_host_matches, served_ingresses
 from ingresslab.routing.istio import convert_with_sources, gateway_listeners
 from ingresslab.routing.model import Route, RouteConfiguration, Selection, Source, select
 from ingresslab.routing.nginx import nginx_route_config
@@ -34,6 +34,7 @@ __all__ = [
     "nginx_route_config",
     "normalize_host",
     "path_matches",
+    "rule_host_matches",
     "select",
     "served_by",
     "served_ingresses",

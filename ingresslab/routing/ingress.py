@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ingresslab.routing.classes import NGINX, istio_serves, nginx_class
+from ingresslab.routing.classes import ISTIO, NGINX, istio_serves, nginx_class
+from ingresslab.routing.hosts import domain_matches, ingress_host_matches, normalize_host
 from ingresslab.routing.model import Route
 
-__all__ = ["IngressPath", "ingress_path", "served_ingresses"]
+__all__ = ["IngressPath", "ingress_path", "rule_host_matches", "served_ingresses"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +44,14 @@ def served_ingresses(controller: str, ingresses: Iterable[dict], classes: Iterab
     if controller == NGINX:
         return [i for i in ingresses if nginx_class(i, classes).served]
     return [i for i in ingresses if istio_serves(i, classes)]
+
+
+def rule_host_matches(rule_host: str | None, host: str, controller: str = NGINX) -> bool:
+    """Whether an Ingress rule's host covers a request host as `controller` reads it.
+
+    ingress-nginx keeps the Ingress meaning (`*.x` is one label); Istio turns the host into a VirtualService
+    host, which Envoy matches as a domain (`*.x` is any name ending in `.x`; no host is `*`).
+    """
+    if controller == ISTIO:
+        return domain_matches(rule_host or "*", normalize_host(host))
+    return ingress_host_matches(rule_host, host)

@@ -161,7 +161,7 @@ class _Walk:
         rules = [m for ing in served for m in rule_paths(ing)]
         for m in rules:
             self.clue("Ingress", m.describe())
-        same_host = [m for m in rules if host_matches(m.rule_host, host)]
+        same_host = [m for m in rules if host_matches(m.rule_host, host, controller)]
         who = "the NGINX controller's default backend" if controller == "nginx" else "Envoy (NR)"
         if same_host:
             return self.done(
@@ -368,7 +368,7 @@ class _Walk:
                 for ing in served
                 for m in rule_paths(ing)
                 if m.path.get("pathType") == "Exact"
-                and host_matches(m.rule_host, host)
+                and host_matches(m.rule_host, host, self.trace.via)
                 and path != m.path.get("path")
                 and path_matches("Prefix", m.path.get("path", "/"), path)
             ]

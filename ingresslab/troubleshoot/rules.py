@@ -113,9 +113,9 @@ def selector_matches(selector: dict[str, str] | None, labels: dict[str, str] | N
     return all(labels.get(k) == v for k, v in selector.items())
 
 
-def host_matches(rule_host: str | None, host: str) -> bool:
-    """Ingress host rules: empty = any; `*.example.com` covers exactly one more label."""
-    return routing.ingress_host_matches(rule_host, host)
+def host_matches(rule_host: str | None, host: str, controller: str = "nginx") -> bool:
+    """Ingress host rules: empty = any; `*.example.com` covers one more label (ingress-nginx), any (Istio)."""
+    return routing.rule_host_matches(rule_host, host, controller)
 
 
 def gateway_host_matches(gateway_host: str, host: str) -> bool:

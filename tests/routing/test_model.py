@@ -114,3 +114,11 @@ def test_nginx_routes_name_their_ingress_rule_and_end_in_the_default_backend():
     assert select(config, "a.example.com", "/other").route.default_backend is not None
     assert select(config, "b.example.com", "/other").route.destinations[0].cluster.service == "wild"
     assert select(config, "example.com", "/").virtual_host.name == "_"
+
+
+def test_a_rules_host_reads_as_each_controller_matches_it():
+    from ingresslab.routing import rule_host_matches
+
+    assert not rule_host_matches("*.example.com", "a.b.example.com", "nginx")
+    assert rule_host_matches("*.example.com", "a.b.example.com", "istio")  # a VirtualService host is a domain
+    assert rule_host_matches(None, "anything.test", "istio") and rule_host_matches(None, "x", "nginx")
