@@ -239,3 +239,14 @@ def test_istio_kinds_come_from_the_crds_istio_installs(kubectl, sandbox):
     assert rtype.storage_version == "v1beta1" and rtype.other_versions == ("v1beta1", "v1alpha3")
     assert [c.name for c in rtype.printer_columns or ()] == ["Gateways", "Hosts", "Age"]
     assert "peerauthentications" in [r.plural for r in sandbox.discovery().category("istio-io")]
+
+
+def test_a_custom_resource_has_a_generation_that_follows_its_spec(widgets):
+    def generation() -> int:
+        return json.loads(widgets("get wd w2 -o json").stdout)["metadata"]["generation"]
+
+    assert generation() == 1
+    widgets("label wd w2 team=toys")
+    assert generation() == 1
+    widgets("apply -f -", [widget("w2", size=7)])
+    assert generation() == 2

@@ -1,7 +1,8 @@
 """What the API server does for custom resources beyond storing them: schema checks and CRD deletion.
 
 - `check(kinds, rtype, obj)`: on create/update of a custom resource, prune the fields its CRD's schema does
-  not declare and validate the rest (`kube.schema`), raising `Invalid` with the server's message;
+  not declare and validate the rest (`kube.schema`), raising `Invalid` with the server's message; a new
+  object gets `metadata.generation` (bumped by the cluster when its spec changes);
 - `drop_objects_of(cluster, crd)`: deleting a CRD deletes every object of its kind first (the server's
   finalizer), so nothing of an unserved kind is left behind.
 """
@@ -22,9 +23,11 @@ __all__ = ["check", "drop_objects_of"]
 
 
 def check(kinds: Kinds, rtype: ResourceType, obj: dict) -> None:
-    """Prune and validate a custom resource in place against its version's schema (no-op for built-ins)."""
+    """Prune and validate a custom resource in place against its version's schema (no-op for built-ins);
+    a new one starts at `metadata.generation` 1, as every custom resource does."""
     if not rtype.custom:
         return
+    obj.setdefault("metadata", {}).setdefault("generation", 1)
     version = str(obj.get("apiVersion", "")).rpartition("/")[2]
     found = kinds.schema(rtype, version)
     if found is None:
