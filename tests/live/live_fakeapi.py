@@ -1,8 +1,12 @@
-"""A tiny in-process Kubernetes API server for the live backend's tests.
+"""A tiny in-process Kubernetes API server, kept only for what a kubelet-less cluster cannot do.
 
-It speaks just enough of the real REST API over loopback HTTP (discovery, CRUD, server-side apply, merge
-patch, watch, pod logs, the ephemeralcontainers subresource, bearer-token auth) that LiveBackend runs through
-the real kubernetes client and urllib3 end to end, without a cluster.
+Everything the API server itself answers — server-side apply, CRDs and discovery, selectors, conflicts,
+watches, NotFound/AlreadyExists/Invalid — is tested against a real kube-apiserver: the reference cluster
+(tests/reference, KWOK instead of a kubelet). What needs a kubelet cannot run there: container logs, exec
+streams and ephemeral (`kubectl debug`) containers, since KWOK starts no containers and the reference
+cluster must never be asked to reach a node. This fake serves those over loopback HTTP (pods, their logs,
+the exec websocket's v4 channel protocol, the ephemeralcontainers subresource and the pod watch a debug
+run waits on, with bearer-token auth), so LiveBackend runs them through the real kubernetes client and urllib3.
 """
 
 from __future__ import annotations
@@ -23,28 +27,10 @@ from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["FakeApiServer", "Recorded"]
 
-# group -> version -> [(plural, kind, namespaced)]
+# group -> version -> [(plural, kind, namespaced)]: the pods a kubelet would run, nothing more.
 RESOURCES: dict[str, dict[str, list[tuple[str, str, bool]]]] = {
-    "": {
-        "v1": [
-            ("namespaces", "Namespace", False),
-            ("pods", "Pod", True),
-            ("services", "Service", True),
-            ("configmaps", "ConfigMap", True),
-            ("endpoints", "Endpoints", True),
-        ]
-    },
-    "apps": {"v1": [("deployments", "Deployment", True)]},
-    "networking.k8s.io": {"v1": [("ingresses", "Ingress", True)]},
-    # An older Istio: only v1beta1 is served, so the backend must not insist on v1.
-    "networking.istio.io": {
-        "v1beta1": [("gateways", "Gateway", True), ("virtualservices", "VirtualService", True)]
-    },
-    # A learner's own CRD, unknown to ingresslab's resource table.
-    "example.com": {"v1": [("widgets", "Widget", True)]},
+    "": {"v1": [("namespaces", "Namespace", False), ("pods", "Pod", True)]},
 }
-# plural -> shortNames, as a real server's discovery lists them
-SHORT_NAMES: dict[str, list[str]] = {"services": ["svc"], "gateways": ["gw"], "virtualservices": ["vs"]}
 
 
 @dataclass
@@ -56,19 +42,6 @@ class Recorded:
     body: Any
 
 
-def _merge(target: Any, patch: Any) -> Any:
-    """RFC 7386 JSON merge patch."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    result = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = _merge(result.get(key), value)
-    return result
-
-
 @dataclass
 class FakeApiServer:
     token: str = "fake-token"
@@ -77,7 +50,6 @@ class FakeApiServer:
     requests: list[Recorded] = field(default_factory=list)
     events: list[tuple[int, str, tuple[str, str, str, str], dict]] = field(default_factory=list)
     ephemeral_runs: dict[str, tuple[str, int]] = field(default_factory=dict)  # command[0] -> (output, code)
-    delete_answers_status: set[str] = field(default_factory=set)
     exec_runs: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # command[0] -> out, err, code
 
     def __post_init__(self) -> None:
@@ -94,14 +66,8 @@ class FakeApiServer:
             def do_GET(self) -> None:
                 server._handle(self, "GET")
 
-            def do_POST(self) -> None:
-                server._handle(self, "POST")
-
             def do_PATCH(self) -> None:
                 server._handle(self, "PATCH")
-
-            def do_DELETE(self) -> None:
-                server._handle(self, "DELETE")
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -232,7 +198,6 @@ class FakeApiServer:
                         "namespaced": n,
                         "kind": k,
                         "verbs": ["get", "list"],
-                        **({"shortNames": SHORT_NAMES[p]} if p in SHORT_NAMES else {}),
                     }
                     for p, k, n in entries
                 ]
@@ -271,8 +236,6 @@ class FakeApiServer:
                 self._watch(h, group, plural, namespace, query)
             elif method == "GET":
                 self._list(h, group, plural, kind, api_version, namespace, query)
-            elif method == "POST":
-                self._create(h, group, plural, namespace, body, kind)
             return
         key = (group, plural, namespace, name)
         if sub == "exec" and h.headers.get("Upgrade", "").lower() == "websocket" and key in self.objects:
@@ -291,20 +254,8 @@ class FakeApiServer:
                 self._status(h, 404, "NotFound", f'{plural} "{name}" not found')
             else:
                 self._send(h, 200, current)
-        elif method == "DELETE":
-            if current is None:
-                self._status(h, 404, "NotFound", f'{plural} "{name}" not found')
-                return
-            with self._lock:
-                del self.objects[key]
-                self._rv += 1
-                self._emit("DELETED", key, current)
-            if plural in self.delete_answers_status:
-                self._send(h, 200, {"kind": "Status", "apiVersion": "v1", "status": "Success"})
-            else:
-                self._send(h, 200, current)
-        elif method == "PATCH":
-            self._patch(h, key, current, body, content_type, query, kind)
+        else:
+            self._status(h, 405, "MethodNotAllowed", f"the fake serves no {method} on {plural}")
 
     def _matches(self, obj: dict, query: dict) -> bool:
         labels = obj.get("metadata", {}).get("labels") or {}
@@ -370,61 +321,6 @@ class FakeApiServer:
                     line = (json.dumps({"type": kind, "object": obj}) + "\n").encode()
                     h.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
                     h.wfile.flush()
-
-    def _create(self, h, group, plural, namespace, body, kind) -> None:
-        name = body["metadata"]["name"]
-        key = (group, plural, namespace, name)
-        with self._lock:
-            if key in self.objects:
-                self._status(h, 409, "AlreadyExists", f'{plural} "{name}" already exists')
-                return
-        self.put(group, plural, body)
-        self._send(h, 201, body)
-
-    def _patch(self, h, key, current, body, content_type, query, kind) -> None:
-        group, plural, _namespace, name = key
-        if content_type.startswith("application/apply-patch+yaml"):
-            if not query.get("fieldManager"):
-                self._status(
-                    h, 400, "BadRequest", "PATCH requests with apply content type must specify fieldManager"
-                )
-                return
-            port = ((body.get("spec") or {}).get("ports") or [{}])[0].get("port")
-            if isinstance(port, int) and port > 65535:
-                self._status(
-                    h,
-                    422,
-                    "Invalid",
-                    f'{kind} "{name}" is invalid: spec.ports[0].port: Invalid value: {port}: '
-                    "must be between 1 and 65535, inclusive",
-                )
-                return
-            merged = _merge(current or {}, body)
-            if query.get("dryRun") == "All":
-                self._send(h, 200, merged)
-                return
-            if current is not None and _merge(current, body) == current:
-                self._send(h, 200, current)  # no change: resourceVersion stays
-                return
-            self.put(group, plural, merged)
-            self._send(h, 201 if current is None else 200, merged)
-            return
-        if current is None:
-            self._status(h, 404, "NotFound", f'{plural} "{name}" not found')
-            return
-        wanted_rv = ((body or {}).get("metadata") or {}).get("resourceVersion")
-        if wanted_rv and wanted_rv != current["metadata"]["resourceVersion"]:
-            self._status(
-                h,
-                409,
-                "Conflict",
-                f'Operation cannot be fulfilled on {plural} "{name}": the object has been modified; '
-                "please apply your changes to the latest version and try again",
-            )
-            return
-        merged = _merge(current, body)
-        self.put(group, plural, merged)
-        self._send(h, 200, merged)
 
     def _logs(self, h, namespace, pod, query) -> None:
         with self._lock:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from live_fakeapi import FakeApiServer
-from live_support import SECRETS, write_kubeconfig
+import yaml
 
 from ingresslab.backends.live import ContextProbe
 from ingresslab.cli import doctor
@@ -167,18 +167,23 @@ def test_doctor_without_any_cluster_prints_a_report_and_exits_0(
     assert "no kubeconfig found" in out and "offline sandbox" in out
 
 
-def test_doctor_against_a_cluster_checks_addons_through_the_api(
-    api: FakeApiServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_doctor_against_a_real_cluster_checks_addons_through_the_api(
+    reference_cluster: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("KUBECONFIG", str(write_kubeconfig(tmp_path / "config", api.url)))
-    api.put("apps", "deployments", {"metadata": {"name": "ingress-nginx-controller", "namespace": "ingress-nginx"},
-                                    "spec": {"replicas": 1}, "status": {"readyReplicas": 1}})  # fmt: skip
-    api.put("", "configmaps", {"metadata": {"name": "coredns", "namespace": "kube-system"},
-                               "data": {"Corefile": COREFILE_WITHOUT_LOG}})  # fmt: skip
+    # The reference cluster: minikube's CoreDNS ConfigMap (with `log`), and neither ingress-nginx nor Istio.
+    monkeypatch.setenv("KUBECONFIG", str(reference_cluster.kubeconfig))
     assert run_doctor("--json") == 0
     report = json.loads(capsys.readouterr().out)
-    statuses = {c["name"]: c["status"] for c in report["checks"]}
-    assert report["probe"]["reachable"] is True and report["probe"]["context"] == "minikube"
-    assert statuses["cluster"] == "ok" and statuses["ingress-nginx"] == "ok"
-    assert statuses["istio"] == "warn" and statuses["coredns log"] == "warn"
-    assert not any(secret in json.dumps(report) for secret in SECRETS)
+    checks = {c["name"]: c for c in report["checks"]}
+    assert report["probe"]["reachable"] is True and report["probe"]["context"] == "ingresslab-reference"
+    assert checks["cluster"]["status"] == "ok" and checks["coredns log"]["status"] == "ok"
+    assert checks["ingress-nginx"]["status"] == "warn"
+    assert (
+        checks["ingress-nginx"]["detail"] == "ingress-nginx-controller not found in namespace ingress-nginx"
+    )
+    assert "addons enable ingress" in checks["ingress-nginx"]["fix"]
+    assert checks["istio"]["status"] == "warn" and "istioctl install" in checks["istio"]["fix"]
+    token = yaml.safe_load(reference_cluster.kubeconfig.read_text(encoding="utf-8"))["users"][0]["user"][
+        "token"
+    ]
+    assert token not in json.dumps(report)

@@ -1,4 +1,5 @@
-"""Kubeconfig discovery and the bounded reachability probe (all on loopback)."""
+"""Kubeconfig discovery and the bounded reachability probe (all on loopback; a real API server where one
+answers: the reference cluster)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from live_fakeapi import FakeApiServer
+from live_reference import kubeconfig_with_token
 from live_support import SECRETS, TOKEN, write_kubeconfig
 
 from ingresslab.backends.live import KubeconfigError, LiveBackend, probe_context
@@ -99,16 +101,16 @@ def test_a_server_that_never_answers_is_given_up_on_within_the_timeout(
     assert "unreachable" in probe.reason and "0.5 s" in probe.reason
 
 
-def test_answering_server_is_reachable(api: FakeApiServer, kubeconfig: Path) -> None:
-    probe = probe_context(kubeconfig=kubeconfig)
+def test_answering_server_is_reachable(reference_cluster: Any) -> None:
+    probe = probe_context(kubeconfig=reference_cluster.kubeconfig)
     assert probe.reachable
-    assert probe.server == f"127.0.0.1:{api.httpd.server_address[1]}"
-    assert probe.reason.startswith("context minikube answered")
+    assert probe.server == reference_cluster.server.removeprefix("https://")
+    assert probe.reason.startswith("context ingresslab-reference answered")
 
 
-def test_rejected_credentials_make_the_context_unusable(api: FakeApiServer, tmp_path: Path) -> None:
-    config = write_kubeconfig(tmp_path / "c", api.url, token="not-the-right-token")
-    probe = probe_context(kubeconfig=config)
+def test_rejected_credentials_make_the_context_unusable(reference_cluster: Any, tmp_path: Path) -> None:
+    path, _ = kubeconfig_with_token(reference_cluster, tmp_path / "c", "not-the-right-token")
+    probe = probe_context(kubeconfig=path)
     assert not probe.reachable and "rejected the credentials" in probe.reason
     assert "not-the-right-token" not in probe.reason
 

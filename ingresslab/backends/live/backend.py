@@ -51,6 +51,49 @@ def _random_suffix(length: int = 5) -> str:
     return "".join(_random.choice(_NAME_ALPHABET) for _ in range(length))
 
 
+def _resource_version(obj: Mapping[str, Any]) -> Any:
+    return (obj.get("metadata") or {}).get("resourceVersion")
+
+
+def _our_fields(obj: Mapping[str, Any]) -> Any:
+    """The fields the `ingresslab` apply owns, as the server records them in managedFields."""
+    for entry in (obj.get("metadata") or {}).get("managedFields") or []:
+        if entry.get("manager") == FIELD_MANAGER and entry.get("operation") == "Apply":
+            return entry.get("fieldsV1")
+    return None
+
+
+def _holds(current: Any, wanted: Any) -> bool:
+    """Whether `current` already has every value the manifest `wanted` sets (maps may hold more keys)."""
+    if isinstance(wanted, Mapping):
+        return isinstance(current, Mapping) and all(_holds(current.get(k), v) for k, v in wanted.items())
+    if isinstance(wanted, list):
+        return (
+            isinstance(current, list)
+            and len(current) == len(wanted)
+            and all(_holds(c, w) for c, w in zip(current, wanted, strict=True))
+        )
+    return current == wanted
+
+
+def _applied_nothing(
+    manifest: Mapping[str, Any], before: Mapping[str, Any], after: Mapping[str, Any]
+) -> bool:
+    """Whether a server-side apply changed nothing. The same resourceVersion says so at once; but a controller
+    may write the object (a Deployment's status, say) between our read and our apply, so a new resourceVersion
+    alone does not mean that our apply changed it: it did not if every value of the manifest was already there
+    and the set of fields we own stayed the same (an apply that drops a field changes that set)."""
+    if _resource_version(before) == _resource_version(after):
+        return True
+    body = {k: v for k, v in manifest.items() if k not in ("apiVersion", "kind", "status")}
+    meta = {k: v for k, v in (body.pop("metadata", None) or {}).items() if k in ("labels", "annotations")}
+    return (
+        _our_fields(before) is not None
+        and _our_fields(before) == _our_fields(after)
+        and _holds(before, {**body, "metadata": meta})
+    )
+
+
 class LiveBackend:
     """A real cluster, named by a kubeconfig context (the current one by default) or the pod's service account."""
 
@@ -229,9 +272,7 @@ class LiveBackend:
         )
         if before is None:
             action = "created"
-        elif (before.get("metadata") or {}).get("resourceVersion") == (after.get("metadata") or {}).get(
-            "resourceVersion"
-        ):
+        elif _applied_nothing(obj, before, after):
             action = "unchanged"
         else:
             action = "configured"
