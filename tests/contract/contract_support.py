@@ -1,14 +1,22 @@
 """Helpers for the contract suite: which backends to run, a refusal for unsafe live contexts, kubectl tables,
-and waiting that costs nothing on the sandbox (its controllers reconcile before a command returns)."""
+and waiting that costs nothing on the sandbox (its controllers reconcile before a command returns).
+
+Three backends: the sandbox; the reference cluster (tests/reference: a real kube-apiserver 1.31 with its
+controllers and KWOK on 127.0.0.1, driven by the real kubectl 1.31), which has no data plane, so the steps
+marked `needs_data_plane` stay sandbox-only there; and a live cluster named by INGRESSLAB_LIVE_CONTEXT."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
+
+import pytest
 
 from ingresslab.errors import NotFound
 from ingresslab.lab import Lab
@@ -16,12 +24,15 @@ from ingresslab.manifests import DEMO_DIR
 from ingresslab.safety import ALLOW_ENV_VAR, destructive_allowed_by_env
 
 __all__ = [
+    "DATA_PLANE",
     "LIVE_ENV_VAR",
     "NAMESPACE",
     "LiveSetup",
     "eventually",
     "live_setup",
     "make_lab",
+    "make_reference_lab",
+    "needs_data_plane",
     "node_ip",
     "parse_table",
     "wait_for",
@@ -29,6 +40,13 @@ __all__ = [
 
 LIVE_ENV_VAR = "INGRESSLAB_LIVE_CONTEXT"
 NAMESPACE = "application"  # the tutorial's namespace, on every backend
+DATA_PLANE = "needs a data plane (kubelet-less reference cluster)"
+
+
+def needs_data_plane(what: str) -> pytest.MarkDecorator:
+    """Mark a step the reference cluster cannot run, saying what it needs (kube-proxy, containers, istiod…)."""
+    return pytest.mark.data_plane(what)
+
 
 T = TypeVar("T")
 
@@ -73,16 +91,37 @@ def make_lab(backend_name: str, context: str | None = None) -> Lab:
             f"Istio and toggles the ingress addon. Point {LIVE_ENV_VAR} at minikube/kind, or set "
             f"{ALLOW_ENV_VAR}=1 if this cluster really is disposable."
         )
+    _refuse_an_existing_namespace(backend)
+    return Lab(backend, cwd=cwd, why=f"contract suite: live context {probe.context}")
+
+
+def _refuse_an_existing_namespace(backend: Any) -> None:
     try:
         backend.get("namespaces", NAMESPACE)
     except NotFound:
-        pass
-    else:
-        raise RuntimeError(
-            f"namespace {NAMESPACE!r} already exists on context {probe.context!r}; the contract starts from "
-            f"the seed's first step, so delete it first: kubectl delete namespace {NAMESPACE}"
-        )
-    return Lab(backend, cwd=cwd, why=f"contract suite: live context {probe.context}")
+        return
+    raise RuntimeError(
+        f"namespace {NAMESPACE!r} already exists on context {backend.context_name()!r}; the contract starts "
+        f"from the seed's first step, so delete it first: kubectl delete namespace {NAMESPACE}"
+    )
+
+
+def make_reference_lab(cluster: Any, home: Path) -> Lab:
+    """A Lab on the reference cluster whose shell runs the reference's own kubectl (1.31, the server's minor).
+
+    The seed's `kubectl config set-context` writes to the kubeconfig, so the Lab works on a copy in `home`.
+    The caller puts the reference's bin directory first on PATH, where run_tool looks kubectl up."""
+    from ingresslab.backends.live import LiveBackend
+
+    kubeconfig = home / "kubeconfig"
+    shutil.copyfile(cluster.kubeconfig, kubeconfig)
+    backend = LiveBackend(kubeconfig=kubeconfig)
+    if not backend.is_local:  # a loopback server: the guard lets the seed's clean-up delete its namespace
+        raise PermissionError(f"the reference cluster at {backend.server()} does not count as local")
+    _refuse_an_existing_namespace(backend)
+    lab = Lab(backend, cwd=DEMO_DIR.parent, why="contract suite: the reference cluster (tests/reference)")
+    lab.env.update(KUBECONFIG=str(kubeconfig), HOME=str(home))
+    return lab
 
 
 def eventually(check: Callable[[], T], *, live: bool, timeout: float = 180.0, interval: float = 2.0) -> T:

@@ -3,6 +3,7 @@
 Each step runs the seed's own commands through `lab.sh` and checks what they print against the API objects
 and the components' parsed log lines — facts any faithful cluster shows, whatever the generated names and IPs.
 On a live cluster the checks are retried while the cluster settles; on the sandbox they must hold at once.
+Steps marked `needs_data_plane` stay sandbox-only on the reference cluster (it runs no containers).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from typing import Any
 
 import pytest
-from contract_support import NAMESPACE, node_ip, parse_table, wait_for
+from contract_support import NAMESPACE, needs_data_plane, node_ip, parse_table, wait_for
 
 from ingresslab.errors import NotFound
 from ingresslab.lab import Lab
@@ -110,6 +111,30 @@ class TestSeedFlow:
         deployment = lab.backend.get("deployments", "dest-depl-v1", NAMESPACE)
         assert len(pods) == deployment["spec"]["replicas"]
 
+    def test_the_deployment_owns_a_replicaset_that_owns_the_pods(self, lab: Lab) -> None:
+        [row] = parse_table(run(lab, "kubectl get rs -l app=hw-v1 -owide"))
+        deployment = lab.backend.get("deployments", "dest-depl-v1", NAMESPACE)
+        rs = lab.backend.get("replicasets", row["NAME"], NAMESPACE)
+        replicas = str(deployment["spec"]["replicas"])
+        assert (row["DESIRED"], row["CURRENT"], row["READY"]) == (replicas, replicas, replicas)
+        template_hash = rs["metadata"]["labels"]["pod-template-hash"]
+        assert row["NAME"] == f"dest-depl-v1-{template_hash}"
+        assert row["SELECTOR"] == f"app=hw-v1,pod-template-hash={template_hash}"
+        [owner] = rs["metadata"]["ownerReferences"]
+        assert (owner["kind"], owner["name"], owner["uid"]) == (
+            "Deployment",
+            "dest-depl-v1",
+            deployment["metadata"]["uid"],
+        )
+        for pod in v1_pods(lab):
+            [owner] = pod["metadata"]["ownerReferences"]
+            assert (owner["kind"], owner["uid"], owner["controller"]) == (
+                "ReplicaSet",
+                rs["metadata"]["uid"],
+                True,
+            )
+            assert pod["metadata"]["name"].startswith(f"{row['NAME']}-")
+
     def test_get_svc_table_matches_the_service_object(self, lab: Lab) -> None:
         rows = parse_table(run(lab, "kubectl get svc -l app=hw-v1 -owide"))
         svc = lab.backend.get("services", "dest-svc-v1", NAMESPACE)
@@ -131,6 +156,13 @@ class TestSeedFlow:
         pod_ips = {p["status"]["podIP"] for p in v1_pods(lab)}
         assert shown == v1_endpoints(lab) == {f"{ip}:5678" for ip in pod_ips}
 
+    def test_endpointslices_list_the_same_ready_pods(self, lab: Lab) -> None:
+        [row] = parse_table(run(lab, "kubectl get endpointslices -l kubernetes.io/service-name=dest-svc-v1"))
+        pod_ips = {p["status"]["podIP"] for p in v1_pods(lab)}
+        assert (row["ADDRESSTYPE"], row["PORTS"]) == ("IPv4", "5678")
+        assert set(row["ENDPOINTS"].split(",")) == pod_ips
+        assert row["NAME"].startswith("dest-svc-v1-")
+
     def test_get_pod_table_matches_the_pod_objects(self, lab: Lab) -> None:
         rows = parse_table(run(lab, "kubectl get pod -l app=hw-v1  -owide"))
         pods = {p["metadata"]["name"]: p for p in v1_pods(lab)}
@@ -140,6 +172,36 @@ class TestSeedFlow:
             assert (row["READY"], row["STATUS"]) == ("1/1", "Running")
             assert (row["IP"], row["NODE"]) == (pod["status"]["podIP"], pod["spec"]["nodeName"])
 
+    def test_scaling_adds_and_removes_pods_and_endpoints(self, lab: Lab) -> None:
+        replicas = lab.backend.get("deployments", "dest-depl-v1", NAMESPACE)["spec"]["replicas"]
+        for count in (replicas + 1, replicas):
+            out = run(lab, f"kubectl scale deployment dest-depl-v1 --replicas={count}")
+            assert out == "deployment.apps/dest-depl-v1 scaled\n"
+
+            def scaled(count: int = count) -> None:
+                pods = assert_pods_settled(lab, NAMESPACE, "app=hw-v1")
+                assert len(pods) == count, f"{len(pods)} pods, want {count}"
+                assert v1_endpoints(lab) == {f"{p['status']['podIP']}:5678" for p in pods}
+
+            wait_for(lab, scaled)
+
+    def test_errors_are_worded_as_the_api_server_words_them(self, lab: Lab) -> None:
+        cases = {
+            "kubectl get svc nope": 'Error from server (NotFound): services "nope" not found',
+            "kubectl create namespace application": (
+                'Error from server (AlreadyExists): namespaces "application" already exists'
+            ),
+            # An immutable field: a Service keeps the cluster IP it was given.
+            """kubectl patch svc dest-svc-v1 --type=merge -p '{"spec":{"clusterIP":"10.96.0.99"}}'""": (
+                'The Service "dest-svc-v1" is invalid: spec.clusterIPs[0]: Invalid value: '
+                '[]string{"10.96.0.99"}: may not change once set'
+            ),
+        }
+        for command, message in cases.items():
+            result = lab.sh(command)
+            assert (result.returncode, result.stdout, result.stderr) == (1, "", f"{message}\n"), command
+
+    @needs_data_plane("curl through the node's NodePort (kube-proxy and a running http-echo)")
     def test_nodeport_url_and_curl_reach_v1(self, lab: Lab) -> None:
         svc = lab.backend.get("services", "dest-svc-v1", NAMESPACE)
         url = run(lab, "minikube -n application service dest-svc-v1 --url").strip().splitlines()[-1]
@@ -153,12 +215,25 @@ class TestSeedFlow:
 
     # -- NGINX Ingress ----------------------------------------------------------------------------------------
 
-    def test_ingress_addon_and_rules_get_the_node_address(self, lab: Lab) -> None:
+    @needs_data_plane("minikube addons enable ingress (the ingress-nginx controller's pods)")
+    def test_ingress_addon_is_enabled(self, lab: Lab) -> None:
         run(lab, "minikube addons enable ingress")
-        run(lab, "kubectl apply -f istio-deepdive/ingress.yaml")
         selector = "app.kubernetes.io/component=controller"
         wait_for(lab, lambda: assert_pods_settled(lab, "ingress-nginx", selector), timeout=300)
 
+    def test_ingress_rules_are_applied_and_listed(self, lab: Lab) -> None:
+        out = run(lab, "kubectl apply -f istio-deepdive/ingress.yaml")
+        assert out == "ingress.networking.k8s.io/my-nginx-ingress created\n"
+        ingress = lab.backend.get("ingresses", "my-nginx-ingress", NAMESPACE)
+        [row] = parse_table(run(lab, "kubectl get ingress"))
+        # minikube's addon marks its IngressClass default, and the API server writes it into the object.
+        assert row["CLASS"] == (ingress["spec"].get("ingressClassName") or "<none>")
+        assert (row["NAME"], row["HOSTS"], row["PORTS"]) == ("my-nginx-ingress", "*.example.com", "80")
+        paths = [p["path"] for r in ingress["spec"]["rules"] for p in r["http"]["paths"]]
+        assert paths == ["/v1", "/v2", "/"]
+
+    @needs_data_plane("an ingress controller to write the Ingress's address")
+    def test_ingress_gets_the_node_address(self, lab: Lab) -> None:
         def status() -> dict:
             out = run(lab, "kubectl get ingress -o jsonpath='{.items[0].status}'")
             found = json.loads(out)
@@ -167,6 +242,7 @@ class TestSeedFlow:
 
         assert wait_for(lab, status)["loadBalancer"]["ingress"][0]["ip"] == node_ip(lab)
 
+    @needs_data_plane("a request through ingress-nginx, and its logs")
     def test_request_via_nginx_is_logged_with_upstream_and_endpoint(self, lab: Lab, memo: dict) -> None:
         assert run(lab, "CLUSTER_IP=$(minikube ip) && echo $CLUSTER_IP").strip() == node_ip(lab)
 
@@ -198,6 +274,7 @@ class TestSeedFlow:
         assert line.proxy_upstream_name == f"{NAMESPACE}-dest-svc-v1-{port_name}"
         assert line.upstream_addr and line.upstream_addr[-1] in v1_endpoints(lab)
 
+    @needs_data_plane("the components' logs of a real request")
     def test_trace_of_the_nginx_request_lists_its_hops(self, lab: Lab, memo: dict) -> None:
         def complete() -> Any:
             trace = lab.trace(memo["nginx"])
@@ -217,6 +294,7 @@ class TestSeedFlow:
 
     # -- DNS ------------------------------------------------------------------------------------------------------
 
+    @needs_data_plane("an ephemeral debug container (kubectl debug)")
     def test_debug_container_shows_the_pods_resolv_conf(self, lab: Lab) -> None:
         result = lab.sh(
             "POD=$(kubectl get pod -l app=hw-v1 -ojsonpath='{.items[].metadata.name}')\n"
@@ -230,6 +308,7 @@ class TestSeedFlow:
         assert "options ndots:5" in lines
         assert result.stderr.count(NOTICE) == 1, result.stderr
 
+    @needs_data_plane("nslookup inside a pod's debug container")
     def test_nslookup_in_the_pod_answers_with_the_service_ip(self, lab: Lab) -> None:
         # busybox nslookup also walks the rest of the search list (NXDOMAIN there), so the exit code varies.
         result = lab.sh("kubectl debug $POD -it --image=busybox -- nslookup dest-svc-v1")
@@ -240,6 +319,7 @@ class TestSeedFlow:
         )
         assert result.stderr.count(NOTICE) == 1, result.stderr
 
+    @needs_data_plane("CoreDNS pods' logs (kubectl logs asks a kubelet)")
     def test_coredns_logs_the_pods_A_and_AAAA_queries(self, lab: Lab) -> None:
         corefile = run(lab, "kubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}'")
         if not re.search(r"^\s*log\s*$", corefile, re.M):
@@ -262,12 +342,14 @@ class TestSeedFlow:
             assert (found[qtype].name, found[qtype].rcode) == (f"{V1_FQDN}.", "NOERROR")
             assert "aa" in found[qtype].rflags
 
-    def test_nginx_ingress_is_cleaned_up(self, lab: Lab) -> None:
-        run(
-            lab,
-            "kubectl delete -f istio-deepdive/ingress-controller-rule.yaml\nminikube addons disable ingress",
-        )
+    def test_nginx_ingress_rule_is_deleted(self, lab: Lab) -> None:
+        out = run(lab, "kubectl delete -f istio-deepdive/ingress-controller-rule.yaml")
+        assert out == 'ingress.networking.k8s.io "my-nginx-ingress" deleted\n'
         assert not exists(lab, "ingresses", "my-nginx-ingress", NAMESPACE)
+
+    @needs_data_plane("minikube addons disable ingress")
+    def test_ingress_addon_is_disabled(self, lab: Lab) -> None:
+        run(lab, "minikube addons disable ingress")
 
         def controller_gone() -> None:
             assert not exists(lab, "deployments", "ingress-nginx-controller", "ingress-nginx")
@@ -276,16 +358,23 @@ class TestSeedFlow:
 
     # -- Istio ----------------------------------------------------------------------------------------------------
 
-    def test_istio_is_installed_and_injection_enabled(self, lab: Lab) -> None:
-        run(
-            lab,
-            "istioctl install --set profile=demo -y\nkubectl label namespace application istio-injection=enabled",
-        )
+    @needs_data_plane("istioctl install (istiod and the ingress gateway's pods)")
+    def test_istio_is_installed(self, lab: Lab) -> None:
+        run(lab, "istioctl install --set profile=demo -y")
         assert exists(lab, "deployments", "istiod", "istio-system")
-        labels = lab.backend.get("namespaces", NAMESPACE)["metadata"].get("labels") or {}
-        assert labels.get("istio-injection") == "enabled"
         wait_for(
             lab, lambda: assert_pods_settled(lab, "istio-system", "app=istio-ingressgateway"), timeout=300
+        )
+
+    def test_injection_is_enabled_by_a_namespace_label(self, lab: Lab) -> None:
+        out = run(lab, "kubectl label namespace application istio-injection=enabled")
+        assert out == "namespace/application labeled\n"
+        labels = lab.backend.get("namespaces", NAMESPACE)["metadata"].get("labels") or {}
+        assert labels.get("istio-injection") == "enabled"
+        refused = lab.sh("kubectl label namespace application istio-injection=disabled")
+        assert (refused.returncode, refused.stderr) == (
+            1,
+            "error: 'istio-injection' already has a value (enabled), and --overwrite is false\n",
         )
         # Injection happens at pod creation: the running pods keep their single container.
         assert_pods_settled(lab, NAMESPACE, "app=hw-v1", sidecar=False)
@@ -293,11 +382,13 @@ class TestSeedFlow:
     def test_istio_ingress_and_gateway_are_listed(self, lab: Lab) -> None:
         run(lab, "kubectl apply -f istio-deepdive/istio-ingress.yaml")
         rows = parse_table(run(lab, "kubectl get ingress -A"))
-        assert {(r["NAMESPACE"], r["NAME"]) for r in rows} == {(NAMESPACE, "my-istio-ingress")}
+        # Other namespaces may hold other tests' Ingresses on the shared reference cluster.
+        assert {r["NAME"] for r in rows if r["NAMESPACE"] == NAMESPACE} == {"my-istio-ingress"}
         run(lab, "kubectl apply -f istio-deepdive/istio-gateway.yaml")
         rows = parse_table(run(lab, "kubectl get gateway -A"))
         assert (NAMESPACE, "my-istio-ingress-gw") in {(r["NAMESPACE"], r["NAME"]) for r in rows}
 
+    @needs_data_plane("sidecar injection by istiod's webhook (no istiod runs here)")
     def test_restarted_app_pods_get_sidecars(self, lab: Lab) -> None:
         run(
             lab,
@@ -307,6 +398,7 @@ class TestSeedFlow:
         rows = parse_table(run(lab, "kubectl get pod -l app=hw-v1"))
         assert rows and all((r["READY"], r["STATUS"]) == ("2/2", "Running") for r in rows)
 
+    @needs_data_plane("requests through the Istio gateway and sidecars, and their logs")
     def test_request_via_istio_shares_a_request_id_between_gateway_and_sidecar(
         self, lab: Lab, memo: dict
     ) -> None:
@@ -363,6 +455,7 @@ class TestSeedFlow:
         assert sidecar.upstream_local_address.startswith("127.0.0.6:")
         assert sidecar.downstream_local_address == gw.upstream_host
 
+    @needs_data_plane("istioctl proxy-config (a running Envoy's config_dump)")
     def test_proxy_config_route_of_the_gateway_shows_the_ingress_routes(self, lab: Lab) -> None:
         if (
             lab.mode == "sandbox"
@@ -381,6 +474,7 @@ class TestSeedFlow:
         assert {"/v1", "/v2"} <= set(routes)
         assert "my-istio-ingress-istio-autogenerated-k8s-ingress" in routes["/v1"]["VIRTUAL SERVICE"]
 
+    @needs_data_plane("the components' logs of a real request")
     def test_trace_of_the_istio_request_lists_gateway_and_sidecar_hops(self, lab: Lab, memo: dict) -> None:
         def complete() -> Any:
             trace = lab.trace(memo["istio"])
@@ -404,10 +498,13 @@ class TestSeedFlow:
 
     # -- clean-up -------------------------------------------------------------------------------------------------
 
-    def test_clean_up_removes_istio_and_the_namespace(self, lab: Lab) -> None:
+    @needs_data_plane("istioctl uninstall --purge (istiod's own objects)")
+    def test_clean_up_removes_istio(self, lab: Lab) -> None:
         run(lab, "istioctl uninstall --purge -y")
         wait_for(lab, lambda: self._gone(lab, "deployments", "istiod", "istio-system"), timeout=180)
-        run(lab, "kubectl delete namespace application")
+
+    def test_clean_up_removes_the_namespace(self, lab: Lab) -> None:
+        assert run(lab, "kubectl delete namespace application") == 'namespace "application" deleted\n'
         wait_for(lab, lambda: self._gone(lab, "namespaces", NAMESPACE), timeout=300)
 
     @staticmethod
