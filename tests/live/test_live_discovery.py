@@ -33,30 +33,26 @@ def preferred_version(cluster: Any, group: str) -> str:
     return json.loads(done.stdout)["preferredVersion"]["version"]
 
 
-def virtual_service(version: str = "v1") -> dict:
-    return {
-        "apiVersion": f"{ISTIO}/{version}",
-        "kind": "VirtualService",
-        "metadata": {"name": "vs1"},
-        "spec": {
-            "hosts": ["yuya.example.com"],
-            "gateways": ["my-gw"],
-            "http": [{"route": [{"destination": {"host": "dest-svc-v1", "port": {"number": 7777}}}]}],
-        },
-    }
+def custom(group_version: str, kind: str, name: str, spec: dict) -> dict:
+    return {"apiVersion": group_version, "kind": kind, "metadata": {"name": name}, "spec": spec}
+
+
+def virtual_service() -> dict:
+    route = {"destination": {"host": "dest-svc-v1", "port": {"number": 7777}}}
+    spec = {"hosts": ["yuya.example.com"], "gateways": ["my-gw"], "http": [{"route": [route]}]}
+    return custom(f"{ISTIO}/v1", "VirtualService", "vs1", spec)
 
 
 def http_route(hostname: str = "yuya.example.com") -> dict:
-    return {
-        "apiVersion": f"{GATEWAY_API}/v1",
-        "kind": "HTTPRoute",
-        "metadata": {"name": "route1"},
-        "spec": {
-            "parentRefs": [{"name": "my-gw"}],
-            "hostnames": [hostname],
-            "rules": [{"backendRefs": [{"name": "dest-svc-v1", "port": 7777}]}],
-        },
-    }
+    rules = [{"backendRefs": [{"name": "dest-svc-v1", "port": 7777}]}]
+    spec = {"parentRefs": [{"name": "my-gw"}], "hostnames": [hostname], "rules": rules}
+    return custom(f"{GATEWAY_API}/v1", "HTTPRoute", "route1", spec)
+
+
+def istio_gateway(version: str, name: str) -> dict:
+    return custom(
+        f"{ISTIO}/{version}", "Gateway", name, {"selector": {"istio": "ingressgateway"}, "servers": []}
+    )
 
 
 @pytest.fixture
@@ -102,12 +98,7 @@ def test_istio_kinds_use_the_version_the_cluster_prefers(
 ) -> None:
     live = with_crds
     # The seed's istio-gateway.yaml is written for v1alpha3; the server serves every version of the CRD.
-    gateway = {
-        "apiVersion": f"{ISTIO}/v1alpha3",
-        "kind": "Gateway",
-        "metadata": {"name": "gw"},
-        "spec": {"selector": {"istio": "ingressgateway"}, "servers": []},
-    }
+    gateway = istio_gateway("v1alpha3", "gw")
     assert "v1alpha3" in crds.served_versions(ISTIO, "Gateway")
     assert live.apply(gateway).object["apiVersion"] == f"{ISTIO}/v1alpha3"
     preferred = preferred_version(reference_cluster, ISTIO)
@@ -140,14 +131,7 @@ def test_kubectl_get_of_a_custom_kind_prints_the_real_kubectls_columns(
     with_crds: LiveBackend, reference_cluster: Any, namespace: str, kind: str
 ) -> None:
     live = with_crds
-    live.apply(
-        {
-            "apiVersion": f"{ISTIO}/v1beta1",
-            "kind": "Gateway",
-            "metadata": {"name": "gw1"},
-            "spec": {"selector": {"istio": "ingressgateway"}, "servers": []},
-        }
-    )
+    live.apply(istio_gateway("v1beta1", "gw1"))
     live.apply(virtual_service())
     live.apply(http_route())
     ours = kubectl(live, f"get {kind}")
