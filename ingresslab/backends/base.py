@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from ingresslab.kube.resources import Kinds
 
@@ -26,7 +26,6 @@ __all__ = [
     "RequestIds",
     "Resettable",
     "Tooled",
-    "capability",
 ]
 
 Obj = dict[str, Any]
@@ -111,7 +110,7 @@ class Backend(Protocol):
 
 # -- optional capabilities ------------------------------------------------------------------------------
 # A backend may offer more than `Backend`; callers ask with `isinstance(backend, Clock)` (the Protocols are
-# runtime-checkable) or `capability(backend, Clock)`, never by probing attribute names.
+# runtime-checkable), never by probing attribute names.
 
 
 @runtime_checkable
@@ -165,13 +164,3 @@ class Resettable(Protocol):
     """A cluster that can start over from a fresh boot (the sandbox; live clusters never are)."""
 
     def reset(self) -> None: ...
-
-
-_C = TypeVar("_C")
-
-
-def capability(backend: object, protocol: type[_C]) -> _C | None:
-    """`backend` as `protocol` when it offers that capability, else None."""
-    if not getattr(protocol, "_is_runtime_protocol", False):
-        raise TypeError(f"{protocol.__name__} is not a runtime-checkable capability Protocol")
-    return backend if isinstance(backend, protocol) else None  # type: ignore[return-value]
