@@ -188,6 +188,8 @@ class TestSeedFlow:
     def test_errors_are_worded_as_the_api_server_words_them(self, lab: Lab) -> None:
         cases = {
             "kubectl get svc nope": 'Error from server (NotFound): services "nope" not found',
+            # kubectl 1.31 words a missing Deployment so here, not with the server's NotFound.
+            "kubectl scale deployment nope --replicas=2": "error: no objects passed to scale",
             "kubectl create namespace application": (
                 'Error from server (AlreadyExists): namespaces "application" already exists'
             ),
@@ -200,6 +202,18 @@ class TestSeedFlow:
         for command, message in cases.items():
             result = lab.sh(command)
             assert (result.returncode, result.stdout, result.stderr) == (1, "", f"{message}\n"), command
+
+    def test_patch_says_whether_it_changed_the_object(self, lab: Lab) -> None:
+        patch = (
+            """kubectl patch svc dest-svc-v1 -p '{"metadata":{"annotations":{"ingresslab.io/seen":"yes"}}}'"""
+        )
+        first, again = run(lab, patch), run(lab, patch)
+        annotations = lab.backend.get("services", "dest-svc-v1", NAMESPACE)["metadata"]["annotations"]
+        assert annotations["ingresslab.io/seen"] == "yes"
+        assert (first, again) == (
+            "service/dest-svc-v1 patched\n",
+            "service/dest-svc-v1 patched (no change)\n",
+        )
 
     @needs_data_plane("curl through the node's NodePort (kube-proxy and a running http-echo)")
     def test_nodeport_url_and_curl_reach_v1(self, lab: Lab) -> None:
