@@ -135,3 +135,23 @@ def test_the_same_seed_gives_the_same_events():
         return [e["metadata"]["name"] + " " + e["message"] for e in backend.list("events", "application")]
 
     assert names() == names()
+
+
+def test_a_reloaded_cluster_keeps_counting_the_same_event(tmp_path):
+    state = tmp_path / "lab.json"
+    SandboxBackend(state).create(
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "application"}}
+    )
+    SandboxBackend(state).apply_many(_demo_docs(), namespace="application")
+    for replicas in (3, 1, 3, 1):  # a new backend (a new kernel) for every command
+        SandboxBackend(state).patch(
+            "deployments", "dest-depl-v1", {"spec": {"replicas": replicas}}, "application"
+        )
+    down = [
+        e
+        for e in SandboxBackend(state).list(
+            "events", "application", field_selector="reason=ScalingReplicaSet"
+        )
+        if e["message"].startswith("Scaled down")
+    ]
+    assert [e["count"] for e in down] == [2]

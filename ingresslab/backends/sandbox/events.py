@@ -50,6 +50,21 @@ def _reference(obj: dict) -> dict:
     return {k: v for k, v in ref.items() if v}
 
 
+def _key(event: dict) -> tuple:
+    """client-go's correlator key: source, involved object (kind, namespace, name, fieldPath, uid, apiVersion),
+    type, reason and message."""
+    involved = event.get("involvedObject") or {}
+    source = event.get("source") or {}
+    return (
+        source.get("component"),
+        source.get("host"),
+        *(involved.get(k) for k in ("kind", "namespace", "name", "fieldPath", "uid", "apiVersion")),
+        event.get("type"),
+        event.get("reason"),
+        event.get("message"),
+    )
+
+
 @dataclass(frozen=True)
 class ComponentRecorder:
     """What one component records through (client-go's `NewRecorder(scheme, EventSource{Component: …})`)."""
@@ -74,6 +89,9 @@ class EventRecorder:
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
+        # The correlator's cache: key -> (namespace, name) of the Event that key last produced. Built from
+        # the store on first use, so a cluster loaded from its state file keeps counting the same Events.
+        self._seen: dict[tuple, tuple[str, str]] | None = None
 
     def recorder(self, component: str, *, instance: str | None = None) -> ComponentRecorder:
         return ComponentRecorder(self, component, instance)
@@ -98,8 +116,17 @@ class EventRecorder:
         ref = _reference(obj)
         namespace = ref.get("namespace") or "default"
         now = store.now
+        key = _key(
+            {
+                "source": {"component": component},
+                "involvedObject": ref,
+                "type": type_,
+                "reason": reason,
+                "message": message,
+            }
+        )
         if instance is None:
-            repeat = self._repeat_of(namespace, ref, type_, reason, message, component)
+            repeat = self._repeat_of(key)
             if repeat is not None:
                 updated = {
                     **repeat,
@@ -147,26 +174,18 @@ class EventRecorder:
         counter = store.rng.counter
         stored = store.insert(event)
         store.rng.counter = counter
+        if instance is None and self._seen is not None:
+            self._seen[key] = (namespace, name)
         return stored
 
-    def _repeat_of(
-        self, namespace: str, ref: dict, type_: str, reason: str, message: str, component: str
-    ) -> dict | None:
-        """client-go's correlator key: source, involved object (kind, namespace, name, uid, apiVersion), type,
-        reason and message."""
-        for ev in self.cluster.store.list(_EVENT, namespace):
-            involved = ev.get("involvedObject") or {}
-            if (
-                (ev.get("source") or {}).get("component") == component
-                and ev.get("type") == type_
-                and ev.get("reason") == reason
-                and ev.get("message") == message
-                and all(
-                    involved.get(k) == ref.get(k) for k in ("kind", "namespace", "name", "uid", "apiVersion")
-                )
-            ):
-                return ev
-        return None
+    def _repeat_of(self, key: tuple) -> dict | None:
+        if self._seen is None:
+            self._seen = {}
+            for ev in self.cluster.store.list(_EVENT):
+                if ev.get("source"):
+                    self._seen[_key(ev)] = (ev["metadata"]["namespace"], ev["metadata"]["name"])
+        found = self._seen.get(key)
+        return self.cluster.store.get(_EVENT, found[1], found[0]) if found else None  # None: deleted since
 
     def _free_name(self, namespace: str, object_name: str, now: float) -> str:
         # The virtual clock stands still within one change, so two events at "the same nanosecond" are
