@@ -64,6 +64,9 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"contract backends: sandbox, reference (tests/reference, kube-apiserver 1.31 on 127.0.0.1), {live}",
         f"contract steps sandbox-only on the reference cluster, each {DATA_PLANE} ({len(steps)}):",
         *(f"  {name}: {what}" for name, what in steps),
+        "reference cluster, not judged there: pod readiness (KWOK marks a scheduled pod Running and Ready; no "
+        "container runs and no probe is checked), Services' data path (no kube-proxy), container logs, exec and "
+        "debug containers, sidecar injection (no istiod webhook)",
     ]
 
 

@@ -19,6 +19,13 @@ from live_support import TOKEN, write_kubeconfig
 from ingresslab.backends.live import LiveBackend
 
 
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [
+        "live backend: tested on the reference cluster's real API server; container logs, exec and ephemeral "
+        "debug containers on the fake API server (tests/live/live_fakeapi.py), since the reference runs no kubelet"
+    ]
+
+
 @pytest.fixture
 def api() -> Iterator[FakeApiServer]:
     server = FakeApiServer(token=TOKEN)
