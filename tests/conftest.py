@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+
+# The reference cluster's fixture (tests/reference): a real control plane, shared by the whole run.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "reference"))
+pytest_plugins = ("reference_fixture",)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
