@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 from ingresslab.backends.sandbox.dns import kubernetes
+from ingresslab.backends.sandbox.dns.cache import cache_lookup, cache_store
 from ingresslab.backends.sandbox.dns.corefile import CorefileView, corefile_text, parse_corefile
 from ingresslab.backends.sandbox.dns.wire import (
     Reply,
@@ -178,7 +179,14 @@ def handle(
     note_configuration(cluster, coredns_pod, text, at)
     view = parse_corefile(text)
     name = fqdn(name)
-    reply, forwarded = answer(cluster, view, qtype, name)
+    pod_name = coredns_pod["metadata"]["name"]
+    cached = cache_lookup(cluster, pod_name, qtype, name, at) if view.cache else None
+    if cached is not None:
+        reply, forwarded = cached, False
+    else:
+        reply, forwarded = answer(cluster, view, qtype, name)
+        if view.cache:
+            reply = cache_store(cluster, pod_name, qtype, name, reply, at, view.cache)
     rng = cluster.store.rng
     # Cluster names are answered from memory in tens of microseconds; a forward waits on the upstream.
     duration = rng.randint(800_000, 9_000_000) if forwarded else rng.randint(28_000, 160_000)
@@ -190,7 +198,9 @@ def handle(
         name=name,
         reply=reply,
         size=request_size(name, edns=edns),
-        rsize=response_size(name, reply, edns=edns),
+        # The log plugin measures the reply before the server appends its OPT record (real CoreDNS logs
+        # the same response size with and without EDNS0), while the request size includes the client's OPT.
+        rsize=response_size(name, reply),
         duration_ns=duration,
         do=False,
         # the log shows the client's EDNS0 buffer size; 512 without EDNS0 (or below 512 over UDP)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from ingresslab.backends.sandbox.dns.cache import cache_caps
+
 __all__ = ["CorefileView", "corefile_text", "parse_corefile", "read_corefile"]
 
 
@@ -20,12 +22,15 @@ class CorefileView:
     forward: bool = False
     hosts: dict[str, list[str]] = field(default_factory=dict)
     """Lowercased absolute name → addresses, in file order."""
+    cache: tuple[int, int] | None = None
+    """(success, denial) TTL caps of the `cache` plugin; None without it."""
 
 
 def parse_corefile(text: str) -> CorefileView:
     """Read the plugins of the root server block (`.:53 { … }`); other server blocks are ignored."""
     plugins: set[str] = set()
     hosts: dict[str, list[str]] = {}
+    cache_ttl: int | None = None
     depth = 0
     in_root = False
     current = ""
@@ -40,6 +45,8 @@ def parse_corefile(text: str) -> CorefileView:
         elif depth == 1 and in_root and words:
             current = words[0]
             plugins.add(current)
+            if current == "cache" and len(words) > 1 and words[1].isdigit():
+                cache_ttl = int(words[1])
         elif depth == 2 and in_root and current == "hosts" and len(words) >= 2 and _is_ip(words[0]):
             for name in words[1:]:
                 hosts.setdefault(name.lower().rstrip(".") + ".", []).append(words[0])
@@ -50,6 +57,7 @@ def parse_corefile(text: str) -> CorefileView:
         kubernetes="kubernetes" in plugins,
         forward="forward" in plugins,
         hosts=hosts,
+        cache=cache_caps(cache_ttl) if "cache" in plugins else None,
     )
 
 
