@@ -37,8 +37,11 @@ def copy_repository(target: Path) -> Path:
         return target
     for name in names:
         source = REPO / name
-        if not os.path.lexists(source) or name.startswith(("bench/", "tests/")):
-            continue  # deleted in the work tree, or not needed to build and run the package
+        skipped = name.startswith(("bench/", "tests/")) and not name.startswith("tests/reference/")
+        if not os.path.lexists(source) or skipped:
+            # deleted in the work tree, or not needed to build and run the package (the reference cluster's
+            # files are kept: the wheel test checks that none of them ships)
+            continue
         destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, destination, follow_symlinks=False)

@@ -42,6 +42,9 @@ def test_an_installed_wheel_ships_the_notebooks_and_copies_them_to_the_learners_
         assert (manifest.external_attr >> 28) != 0o12, "the manifest must be a real file, not a symlink"
         assert b"kind: Deployment" in archive.read(manifest)
     assert "ingresslab/notebooks/00-start-here.ipynb" in names
+    assert (repo_copy / "tests/reference/go/kube/go.mod").is_file()
+    stray = [n for n in names if not n.startswith("ingresslab/") and ".dist-info/" not in n]
+    assert not stray, f"only the package ships, not the reference cluster or other test files: {stray[:5]}"
     compiled = [name for name in names if name.startswith("ingresslab/logs/_scan.")]
     assert not any(name.endswith(".c") for name in compiled), "the C source belongs in the sdist only"
     can_compile = (shutil.which("cc") or shutil.which("gcc")) and Path(
