@@ -30,6 +30,17 @@ def sandbox():
 
 
 @pytest.fixture
+def kubectl_oracle() -> str:
+    """A real kubectl to compare with (skipped locally without one; a failure in CI)."""
+    from oracles import kubectl_path, missing
+
+    path = kubectl_path()
+    if path is None:
+        missing("no real kubectl: build the reference cluster (python tests/reference/gobuild.py)")
+    return path
+
+
+@pytest.fixture
 def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside the project")

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 import subprocess
 
 import pytest
+from oracles import kubectl_path
 
 from ingresslab.kube.jsonpath import JsonPathError, evaluate
 
 from .demo_objects import istio_gateway_service, nginx_ingress, pods_v1, service_v1
 
-KUBECTL = shutil.which("kubectl")
+KUBECTL = kubectl_path()
 
 
 def pod_list() -> dict:
@@ -211,7 +211,7 @@ def _labelled(obj: dict) -> dict:
     return obj
 
 
-needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+needs_kubectl = pytest.mark.usefixtures("kubectl_oracle")
 
 
 def _same(ours: tuple[int, str, str], theirs: tuple[int, str, str], template: str) -> None:

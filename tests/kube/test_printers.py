@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 import subprocess
 
 import pytest
+from oracles import kubectl_path
 
 from ingresslab.kube import printers
 from ingresslab.kube.printers.output import go_yaml_key_less as _go_yaml_key_less
@@ -25,7 +25,7 @@ from .demo_objects import (
     service_v1,
 )
 
-KUBECTL = shutil.which("kubectl")
+KUBECTL = kubectl_path()
 
 resolve = KINDS_WITH_ISTIO.resolve  # built-in kinds and Istio's, as a cluster with Istio serves them
 
@@ -346,7 +346,7 @@ def _kubectl_output(obj: dict, fmt: str, tmp_path) -> str:
     return proc.stdout
 
 
-@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+@pytest.mark.usefixtures("kubectl_oracle")
 @pytest.mark.parametrize("make", [service_v1, nginx_ingress, lambda: pods_v1()[0], istio_gateway_service])
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 def test_json_and_yaml_match_kubectl(make, fmt, tmp_path):

@@ -12,7 +12,7 @@ from typing import NoReturn
 
 import pytest
 
-__all__ = ["in_ci", "missing", "require_binary"]
+__all__ = ["in_ci", "kubectl_path", "missing", "require_binary"]
 
 
 def in_ci() -> bool:
@@ -24,6 +24,20 @@ def missing(reason: str) -> NoReturn:
     if in_ci():
         pytest.fail(f"oracle missing in CI: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def kubectl_path() -> str | None:
+    """The kubectl to judge with: the reference cluster's own v1.31 (the emulated release) once built,
+    else whatever kubectl is on PATH, else None."""
+    from gobuild import GoMissing, binaries_dir
+
+    try:
+        built = binaries_dir() / "kubectl"
+    except GoMissing:
+        built = None
+    if built is not None and built.is_file():
+        return str(built)
+    return shutil.which("kubectl")
 
 
 def require_binary(name: str, *, package: str) -> str:

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import http.server
-import shutil
 import subprocess
 import threading
 
 import pytest
 from dataplane_fixtures import with_nginx
+from oracles import require_binary
 
 from ingresslab.backends.sandbox.tools.curl import factory, parse_args
 from ingresslab.commands.result import Invocation
@@ -125,8 +125,8 @@ class _Echo(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="no curl binary to compare with")
 def test_layout_matches_the_real_curl(curl):
+    require_binary("curl", package="curl")
     server = http.server.HTTPServer(("127.0.0.1", 0), _Echo)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
