@@ -28,9 +28,12 @@ def with_last_applied(manifest: dict) -> dict:
     """The manifest plus the annotation recording it (compact JSON, keys sorted, trailing newline)."""
     obj = copy.deepcopy(manifest)
     recorded = copy.deepcopy(manifest)
-    annotations = recorded.get("metadata", {}).get("annotations")
-    if annotations is not None:
-        annotations.pop(LAST_APPLIED, None)
+    # kubectl (GetModifiedConfiguration) sets the annotations minus this one back on the object before
+    # encoding it, so a manifest without annotations is recorded with `"annotations":{}`.
+    metadata = recorded.setdefault("metadata", {})
+    annotations = dict(metadata.get("annotations") or {})
+    annotations.pop(LAST_APPLIED, None)
+    metadata["annotations"] = annotations
     text = json.dumps(recorded, sort_keys=True, separators=(",", ":")) + "\n"
     obj.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = text
     return obj

@@ -195,6 +195,32 @@ def _service_endpoints(svc: dict, rel: Related) -> dict:
     return {"subsets": subsets}
 
 
+def _port_endpoints(svc: dict, rel: Related, endpoints: dict, port_name: str) -> str:
+    """formatEndpointSlices (kubectl 1.31 describes a Service from its EndpointSlices): the ready addresses of
+    the port, three at most, then `+ N more...`; empty when the slices hold none, `<none>` without slices."""
+    meta = _meta(svc)
+    slices = [
+        s
+        for s in rel.list("endpointslices.discovery.k8s.io", meta.get("namespace"))
+        if (_meta(s).get("labels") or {}).get("kubernetes.io/service-name") == meta.get("name")
+    ]
+    if not slices:
+        return format_endpoints(endpoints, {port_name})
+    # One subset per slice (even an empty one, so no slice endpoints print as nothing rather than <none>).
+    subsets = [
+        {
+            "addresses": [
+                {"ip": e["addresses"][0]}
+                for e in s.get("endpoints") or []
+                if e.get("addresses") and (e.get("conditions") or {}).get("ready") is not False
+            ],
+            "ports": s.get("ports") or [],
+        }
+        for s in slices
+    ]
+    return format_endpoints({"subsets": subsets}, {port_name})
+
+
 def _describe_service(svc: dict, rel: Related, now: datetime) -> str:
     w = _Writer()
     meta, spec = _meta(svc), svc.get("spec") or {}
@@ -227,7 +253,7 @@ def _describe_service(svc: dict, rel: Related, now: datetime) -> str:
         w.write(0, f"TargetPort:\t{target}/{protocol}\n")
         if port.get("nodePort"):
             w.write(0, f"NodePort:\t{name}\t{port['nodePort']}/{protocol}\n")
-        w.write(0, f"Endpoints:\t{format_endpoints(endpoints, {port.get('name') or ''})}\n")
+        w.write(0, f"Endpoints:\t{_port_endpoints(svc, rel, endpoints, port.get('name') or '')}\n")
     w.write(0, f"Session Affinity:\t{spec.get('sessionAffinity', 'None')}\n")
     if spec.get("externalTrafficPolicy"):
         w.write(0, f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
@@ -362,12 +388,15 @@ def _container_state(w: _Writer, title: str, state: dict) -> None:
             w.write(3, f"Reason:\t{reason}\n")
 
 
-def _containers(w: _Writer, title: str, containers: list[dict], statuses: list[dict]) -> None:
+def _containers(
+    w: _Writer, title: str, containers: list[dict], statuses: list[dict], space: str = ""
+) -> None:
+    """describeContainers; `space` indents the title (a pod template's), whose names then get one more space."""
     by_name = {s.get("name"): s for s in statuses}
-    w.write(0, f"{title}:{'' if containers else ' <none>'}\n")
+    w.write(0, f"{space}{title}:{'' if containers else ' <none>'}\n")
     for c in containers:
         status = by_name.get(c.get("name"))
-        w.write(1, f"{c.get('name', '')}:\n")
+        w.write(1, f"{' ' if space else ''}{c.get('name', '')}:\n")
         if status is not None:
             w.write(2, f"Container ID:\t{status.get('containerID', '')}\n")
         w.write(2, f"Image:\t{c.get('image', '')}\n")
@@ -417,11 +446,11 @@ def _containers(w: _Writer, title: str, containers: list[dict], statuses: list[d
             w.write(3, f"{m.get('mountPath', '')} from {m.get('name', '')} ({flags})\n")
 
 
-def _volumes(w: _Writer, volumes: list[dict]) -> None:
+def _volumes(w: _Writer, volumes: list[dict], space: str = "") -> None:
     if not volumes:
-        w.write(0, "Volumes:\t<none>\n")
+        w.write(0, f"{space}Volumes:\t<none>\n")
         return
-    w.write(0, "Volumes:\n")
+    w.write(0, f"{space}Volumes:\n")
     for vol in volumes:
         w.write(1, f"{vol.get('name', '')}:\n")
         if "projected" in vol:
@@ -434,7 +463,11 @@ def _volumes(w: _Writer, volumes: list[dict]) -> None:
                     w.write(2, "DownwardAPI:\ttrue\n")
                 elif "configMap" in source:
                     w.write(2, f"ConfigMapName:\t{source['configMap'].get('name', '')}\n")
-                    w.write(2, f"Optional:\t{str(bool(source['configMap'].get('optional'))).lower()}\n")
+                    optional = source["configMap"].get("optional")
+                    # ConfigMapProjection.Optional is a *bool printed with %v: <nil> when unset
+                    w.write(
+                        2, f"ConfigMapOptional:\t{'<nil>' if optional is None else str(optional).lower()}\n"
+                    )
                 elif "serviceAccountToken" in source:
                     w.write(
                         2,
@@ -626,6 +659,12 @@ _DESCRIBERS = {
     ("", "Endpoints"): _describe_endpoints,
     ("networking.k8s.io", "Ingress"): _describe_ingress,
 }
+
+
+# Deployment, ReplicaSet, EndpointSlice, Namespace, ConfigMap: kubectl's layouts in describe_workloads.
+from ingresslab.kube.describe_workloads import DESCRIBERS as _WORKLOAD_DESCRIBERS  # noqa: E402
+
+_DESCRIBERS.update(_WORKLOAD_DESCRIBERS)
 
 
 def describable(rtype: ResourceType) -> bool:

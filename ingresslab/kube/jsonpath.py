@@ -21,7 +21,7 @@ from typing import Any
 
 from ingresslab.kube.printers.gofmt import go_json, go_print, go_quote, go_sharp_v, go_type_name
 
-__all__ = ["JsonPathError", "Template", "evaluate", "parse"]
+__all__ = ["JsonPathError", "Template", "evaluate", "go_v", "parse"]
 
 
 class JsonPathError(ValueError):
@@ -645,7 +645,7 @@ def _compare(left: Any, right: Any, op: str) -> bool:
 
 
 def _go_v(value: Any) -> str:
-    """Go's %v of an unstructured value (only used in an error message)."""
+    """Go's %v of an unstructured value (error messages, custom columns)."""
     if value is None or value is _MISSING:
         return "<nil>"
     if isinstance(value, dict):
@@ -665,3 +665,6 @@ def _render(results: list[list], as_json: bool) -> str:
         texts = [go_json(v) if v is None or isinstance(v, (dict, list)) else go_print(v) for v in values]
         out.append(" ".join(texts))
     return "".join(out)
+
+
+go_v = _go_v

@@ -41,9 +41,7 @@ def _documents(text: str, source: str) -> list[dict]:
         try:
             docs = list(yaml.safe_load_all(text))
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f"line {mark.line + 1}: " if mark is not None else ""
-            problem = getattr(exc, "problem", None) or str(exc)
+            line, problem = _go_yaml_error(exc)
             raise ManifestError(
                 f"error parsing {source}: error converting YAML to JSON: yaml: {line}{problem}"
             ) from None
@@ -80,6 +78,26 @@ def _files(path: Path, shown: str, recursive: bool) -> list[tuple[Path, str]]:
             if p.is_file() and p.suffix in _EXTENSIONS
         ]
     return [(path, shown)]
+
+
+def _go_yaml_error(exc: yaml.YAMLError) -> tuple[str, str]:
+    """go-yaml's `line N: problem` for a PyYAML error (both are ports of libyaml, worded apart in places).
+
+    go-yaml numbers a parser error's line from the 0-based problem mark (a scanner error's from the next
+    line), and libyaml says "did not find expected key" where PyYAML says "expected <block end>, but found …".
+    """
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is None:
+        return "", problem
+    scanner = isinstance(exc, yaml.scanner.ScannerError)
+    number = mark.line + 1 if scanner else mark.line
+    if not scanner and problem.startswith("expected <block end>, but found"):
+        context = getattr(exc, "context", "") or ""
+        problem = (
+            "did not find expected '-' indicator" if "sequence" in context else "did not find expected key"
+        )
+    return (f"line {number}: " if number else ""), problem
 
 
 def load_manifests(

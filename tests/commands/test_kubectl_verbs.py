@@ -138,7 +138,8 @@ def test_malformed_yaml_names_file_and_line_and_applies_nothing(demo, tmp_path):
     result = demo(f"apply -f {bad}")
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: error parsing {bad}: error converting YAML to JSON: yaml: line ")
-    assert demo("get configmap -o name").stdout == ""
+    # only the root CA every namespace gets (root-ca-cert-publisher), nothing from the broken file
+    assert demo("get configmap -o name").stdout == "configmap/kube-root-ca.crt\n"
 
 
 def test_manifest_without_kind_is_a_validation_error(demo, tmp_path):

@@ -127,7 +127,8 @@ def load_accepted(path: Path = HERE / "accepted.yaml") -> list[dict]:
     for rule in rules:
         if not rule.get("reason") or not rule.get("id"):
             raise ValueError(f"accepted rule without id or reason: {rule}")
-        rule["_pattern"] = re.compile(rule["drop_lines"], re.M)
+        rule["_pattern"] = re.compile(rule["pattern"], re.M)
+        rule.setdefault("replace", "")
     return rules
 
 
@@ -371,11 +372,12 @@ def _render(case: Case, results: list[dict], tally: Tally, rules: list[dict], ap
                 ports,
                 tables=step.tables and stream == "stdout",
                 keep=keep if step.only_case_rows else None,
+                headerless="--no-headers" in step.run,
             )
             for rule in rules:
                 if rule.get("cases") and case.id not in rule["cases"]:
                     continue
-                reduced = rule["_pattern"].sub("", text)
+                reduced = rule["_pattern"].sub(rule["replace"], text)
                 if reduced != text:
                     applied.add(rule["id"])
                     text = reduced

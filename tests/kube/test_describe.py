@@ -211,7 +211,7 @@ def test_pod_describe_layout():
         "    Type:                    Projected (a volume that contains injected data from multiple sources)\n"
         "    TokenExpirationSeconds:  3607\n"
         "    ConfigMapName:           kube-root-ca.crt\n"
-        "    Optional:                false\n"
+        "    ConfigMapOptional:       <nil>\n"
         "    DownwardAPI:             true\n"
         "QoS Class:                   BestEffort\n"
         "Node-Selectors:              <none>\n"

@@ -165,8 +165,9 @@ def test_uninstall_purge_removes_every_istio_object_and_config(app):
     assert app.list("validatingwebhookconfigurations") == []
     for kind, names in baseline.items():
         now = {(o["metadata"].get("namespace"), o["metadata"]["name"]) for o in app.list(kind, "*")}
-        # Only what istioctl leaves on purpose: the namespace's default ServiceAccount.
-        assert now - names <= {("istio-system", "default")}
+        # Only what istioctl leaves on purpose: the namespace's default ServiceAccount (and the root CA that
+        # the root-ca-cert-publisher puts in every namespace).
+        assert now - names <= {("istio-system", "default"), ("istio-system", "kube-root-ca.crt")}
     # Re-installing starts clean: the Gateway did not survive its CRD.
     _install(app)
     assert app.list("gateways", "*") == []

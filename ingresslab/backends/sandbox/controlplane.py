@@ -47,7 +47,7 @@ def control_plane() -> ControlPlane:
     """The sandbox's admission plugins and controllers, minikube's add-ons included, in their running order."""
     # Imported here: these modules import `cluster`, which builds its control plane through this function.
     from ingresslab.backends.sandbox.addons import ingress_nginx, istio
-    from ingresslab.backends.sandbox.controllers import core, endpoints, services, workloads
+    from ingresslab.backends.sandbox.controllers import core, defaults, endpoints, services, workloads
 
     return ControlPlane.build(
         admissions=(
@@ -55,6 +55,7 @@ def control_plane() -> ControlPlane:
             core.namespace_defaults,
             services.service_admission,
             workloads.pod_defaults,
+            defaults.api_defaults,
             ingress_nginx.default_ingress_class,  # the DefaultIngressClass plugin
             ingress_nginx.validate_ingress_class,  # the API server's own validation
             ingress_nginx.validating_webhook,  # then the webhooks: ingress-nginx's, Istio's injector

@@ -124,7 +124,9 @@ class ObjectStore:
         by_ns = self.state.objects.get(rtype.key) or {}
         if namespace is not None and rtype.namespaced:
             return [by_ns.get(namespace, {})[n] for n in sorted(by_ns.get(namespace, {}))]
-        return [bucket[n] for ns in sorted(by_ns) for bucket in (by_ns[ns],) for n in sorted(bucket)]
+        # etcd's order: keys `<namespace>/<name>`, so `app-b/x` sorts before `app/x` ('-' < '/')
+        keys = sorted((f"{ns or ''}/{n}", ns, n) for ns, bucket in by_ns.items() for n in bucket)
+        return [by_ns[ns][n] for _, ns, n in keys]
 
     def iter_namespace(self, rtype: ResourceType, namespace: str) -> Iterator[dict]:
         yield from (self.state.objects.get(rtype.key) or {}).get(namespace, {}).values()
@@ -200,7 +202,9 @@ class ObjectStore:
         meta.setdefault("uid", self.rng.uuid())
         meta.setdefault("creationTimestamp", format_time(self.now))
         meta["resourceVersion"] = self.next_resource_version()
-        if rtype.kind in ("Deployment", "ReplicaSet", "Job", "DaemonSet", "StatefulSet", "Ingress"):
+        if rtype.kind in (
+            "Deployment", "ReplicaSet", "Job", "DaemonSet", "StatefulSet", "Ingress", "IngressClass", "EndpointSlice"
+        ):  # fmt: skip
             meta.setdefault("generation", 1)
         self._bucket(rtype, meta.get("namespace"))[meta["name"]] = obj
         self._track(rtype, obj, add=True)

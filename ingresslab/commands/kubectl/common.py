@@ -81,7 +81,8 @@ def run_guarded(func, ctx: KubectlContext, *args) -> CommandResult:
     try:
         return func(ctx, *args)
     except KubectlError as exc:
-        return CommandResult("", exc.message.rstrip("\n") + "\n", exc.code)
+        # A message that brings its own line ends keeps them (jsonpath's execution error ends in blank lines).
+        return CommandResult("", exc.message if exc.message.endswith("\n") else exc.message + "\n", exc.code)
     except ApiError as exc:
         return CommandResult("", exc.kubectl_text() + "\n", 1)
     except UnknownResourceType as exc:

@@ -98,7 +98,8 @@ def get(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         and not output.startswith(("json", "yaml", "jsonpath", "name"))
         and not any(names for _, names in requests)
     ):
-        stderr = printers.no_resources_message(None if all_ns else namespace) + "\n"
+        cluster_scoped = any(not rtype.namespaced for rtype, _ in requests)
+        stderr = printers.no_resources_message(None if all_ns or cluster_scoped else namespace) + "\n"
     if errors:
         stderr += "\n".join(errors) + "\n"
     return CommandResult(stdout, stderr, 1 if errors else 0)
@@ -128,9 +129,18 @@ def _render(
         try:
             return jsonpath.evaluate(template, data)
         except jsonpath.JsonPathError as exc:
-            raise KubectlError(exc.stderr.rstrip("\n")) from None
+            raise KubectlError(exc.stderr) from None
     if output == "name":
         return "".join(printers.print_name(rtype, objs) for rtype, objs in found)
+    if output.startswith("custom-columns="):
+        try:
+            return printers.print_custom_columns(
+                output.partition("=")[2], items, no_headers=bool(p.get("no-headers"))
+            )
+        except printers.CustomColumnsError as exc:
+            raise fail(str(exc)) from None
+        except jsonpath.JsonPathError as exc:
+            raise KubectlError(str(exc)) from None
     if output not in ("", "wide"):
         raise fail(
             f'unable to match a printer suitable for the output format "{output}", allowed formats are: '
@@ -138,7 +148,8 @@ def _render(
             "jsonpath-file,name,template,templatefile,wide,yaml"
         )
     non_empty = [(rtype, objs) for rtype, objs in found if objs]
-    show_kind = len(non_empty) > 1 or bool(p.get("show-kind"))
+    # kubectl names the kind whenever several types were asked for, even if only one of them has objects.
+    show_kind = len({rtype.key for rtype, _ in found}) > 1 or bool(p.get("show-kind"))
     tables = []
     for rtype, objs in non_empty:
         tables.append(

@@ -60,7 +60,11 @@ def describe(ctx: KubectlContext, argv: list[str]) -> CommandResult:
 
     texts = [
         describer.describe(
-            rtype, obj, now=ctx.now(), lookup=lookup, related={"events": _events_about(ctx, obj)}
+            rtype,
+            obj,
+            now=ctx.now(),
+            lookup=lookup,
+            related={"events": _events_about(ctx, obj), **_related(ctx, obj)},
         )
         for obj in objs
     ]
@@ -69,6 +73,20 @@ def describe(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         "".join(f"{e}\n" for e in err),
         1 if err else 0,
     )
+
+
+# What a describer lists beside the object (describe.Related): a Service's EndpointSlices, a Deployment's
+# ReplicaSets, a ReplicaSet's pods — in the object's namespace, as kubectl's describers list them.
+_RELATED_KEYS = {
+    "Service": ("endpointslices.discovery.k8s.io",),
+    "Deployment": ("replicasets.apps",),
+    "ReplicaSet": ("pods",),
+}
+
+
+def _related(ctx: KubectlContext, obj: dict) -> dict[str, list[dict]]:
+    namespace = (obj.get("metadata") or {}).get("namespace")
+    return {key: ctx.backend.list(key, namespace) for key in _RELATED_KEYS.get(obj.get("kind", ""), ())}
 
 
 def _events_about(ctx: KubectlContext, obj: dict) -> list[dict]:

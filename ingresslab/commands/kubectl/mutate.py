@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import json
+import re
+
+import yaml
 
 from ingresslab.commands.kubectl.common import (
     KubectlContext,
@@ -15,6 +17,7 @@ from ingresslab.commands.kubectl.common import (
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import ApiError, NotFound
+from ingresslab.kube import printers
 from ingresslab.kube.manifests import ManifestError, load_manifests
 from ingresslab.kube.resources import ResourceType, UnknownResourceType
 
@@ -70,7 +73,7 @@ def apply(ctx: KubectlContext, argv: list[str]) -> CommandResult:
 
 
 def _each(ctx: KubectlContext, manifests: list, namespace: object, mode: str) -> CommandResult:
-    out, err = [], []
+    out, err, warnings = [], [], []
     for m in manifests:
         rtype = _kind_of(ctx, m.obj)
         name = m.obj.get("metadata", {}).get("name", "")
@@ -78,16 +81,35 @@ def _each(ctx: KubectlContext, manifests: list, namespace: object, mode: str) ->
             if mode == "apply":
                 result = ctx.backend.apply(m.obj, namespace=str(namespace) if namespace else None)
                 out.append(f"{kind_group(rtype)}/{name} {result.action}")
+                sent = (
+                    result.action != "unchanged"
+                )  # an unchanged apply sends no request, so hears no warning
             else:
                 ctx.backend.create(m.obj, namespace=str(namespace) if namespace else None)
                 out.append(f"{kind_group(rtype)}/{name} created")
+                sent = True
+            warnings.extend(_warnings(rtype, m.obj) if sent else [])
         except ApiError as exc:
             # kubectl names the step that failed: creating for new objects, patching for existing ones.
             verb = "creating" if mode == "create" or not _exists(ctx, rtype, m.obj, namespace) else "patching"
             err.append(exc.kubectl_text(f'{verb} "{m.source}"'))
     return CommandResult(
-        "".join(f"{line}\n" for line in out), "".join(f"{line}\n" for line in err), 1 if err else 0
+        "".join(f"{line}\n" for line in out),
+        "".join(f"{line}\n" for line in [*warnings, *err]),
+        1 if err else 0,
     )
+
+
+def _warnings(rtype: ResourceType, obj: dict) -> list[str]:
+    """The API server's warnings for a write (kubectl prints them as `Warning: …` on stderr)."""
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    if rtype.kind == "Ingress" and "kubernetes.io/ingress.class" in annotations:
+        # pkg/api/ingress/util.go (GetWarningsForIngress)
+        return [
+            'Warning: annotation "kubernetes.io/ingress.class" is deprecated, please use '
+            "'spec.ingressClassName' instead"
+        ]
+    return []
 
 
 def _kind_of(ctx: KubectlContext, obj: dict) -> ResourceType:
@@ -115,7 +137,13 @@ def create(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         return _each(ctx, manifests, p.get("namespace"), "create")
     if len(p.args) >= 2 and p.args[0] in ("namespace", "ns"):
         name = p.args[1]
-        ctx.backend.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+        created = ctx.backend.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+        output = str(p.get("output") or "")
+        if output == "name":
+            return CommandResult(f"namespace/{name}\n")
+        if output in ("yaml", "json"):
+            obj = created if isinstance(created, dict) else ctx.backend.get("namespaces", name, None)
+            return CommandResult(printers.print_yaml(obj) if output == "yaml" else printers.print_json(obj))
         return CommandResult(f"namespace/{name} created\n")
     if not p.args:
         raise fail("must specify one of -f and -k")
@@ -157,12 +185,8 @@ def delete(ctx: KubectlContext, argv: list[str]) -> CommandResult:
                 ns = ctx.namespace(p.get("namespace"))
                 objs = ctx.backend.list(rtype.key, ns, label_selector=p.get("selector"))  # type: ignore[arg-type]
                 if not objs:
-                    return CommandResult(
-                        "",
-                        "No resources found\n"
-                        if not rtype.namespaced
-                        else f"No resources found in {ns} namespace.\n",
-                    )
+                    # kubectl delete says so on stdout, without the namespace (unlike kubectl get)
+                    return CommandResult("No resources found\n", "")
                 names = [o["metadata"]["name"] for o in objs]
             if not names:
                 raise fail("resource(s) were provided, but no name was specified")
@@ -210,9 +234,20 @@ def label(ctx: KubectlContext, argv: list[str]) -> CommandResult:
             raise fail(f"invalid label spec: {a}")
     if not changes:
         raise fail("at least one label update is required")
+    for key, value in changes.items():
+        if value is not None and not _LABEL_VALUE.match(value):
+            raise fail(f'invalid label value: "{key}={value}": {_LABEL_VALUE_MESSAGE}')
     out = []
     for rtype, name in targets:
         before = ctx.backend.get(rtype.key, name, p.get("namespace"))  # type: ignore[arg-type]
+        bad = next((k for k, v in changes.items() if v is not None and _label_key_error(k)), None)
+        if bad is not None:
+            raise KubectlError(
+                f'The {rtype.kind} "{name}" is invalid: metadata.labels: Invalid value: "{bad}": {_label_key_error(bad)}'
+            )
+        for key, value in changes.items():
+            if value is None and key not in (before["metadata"].get("labels") or {}):
+                out.append(f'label "{key}" not found.')
         try:
             after = ctx.backend.label(
                 rtype.key, name, changes, p.get("namespace"), overwrite=bool(p.get("overwrite"))
@@ -232,6 +267,29 @@ def label(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     return CommandResult("".join(f"{x}\n" for x in out))
 
 
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_LABEL_VALUE_MESSAGE = (
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must "
+    "start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for "
+    "validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+)
+_QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+
+
+def _label_key_error(key: str) -> str | None:
+    """apimachinery's IsQualifiedName for the name part of a label key (the prefix is checked as a subdomain)."""
+    name = key.rpartition("/")[2]
+    if not _QUALIFIED_NAME.match(name):
+        return (
+            "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+            "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+            "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
+        )
+    if len(name) > 63:
+        return "name part must be no more than 63 characters"
+    return None
+
+
 def scale(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     p = parse_flags(argv, [Flag("namespace", "n"), Flag("replicas"), Flag("context")])
     if p.get("replicas") is None:
@@ -249,8 +307,14 @@ def scale(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         kind, name = args[0], args[1]
     else:
         raise fail("resource(s) were provided, but no name was specified")
+    if replicas < 0:
+        raise fail("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
     rtype = resolve_type(kind, ctx)
-    ctx.backend.patch(rtype.key, name, {"spec": {"replicas": replicas}}, p.get("namespace"))  # type: ignore[arg-type]
+    try:
+        ctx.backend.patch(rtype.key, name, {"spec": {"replicas": replicas}}, p.get("namespace"))  # type: ignore[arg-type]
+    except NotFound:
+        # kubectl scale resolves its targets first (ignoring NotFound) and then has nothing to scale
+        raise fail("no objects passed to scale") from None
     return CommandResult(f"{kind_group(rtype)}/{name} scaled\n")
 
 
@@ -271,15 +335,32 @@ def patch(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     if str(p.get("type") or "strategic") not in ("merge", "strategic"):
         raise fail(f"--type {p.get('type')} is not available in the sandbox; use --type merge")
     try:
-        body = json.loads(str(p.get("patch")))
-    except json.JSONDecodeError as exc:
-        raise fail(f'unable to parse "{p.get("patch")}": {exc.msg}') from None
+        # kubectl converts the patch from YAML (a superset of JSON) before sending it
+        body = yaml.safe_load(str(p.get("patch")))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise fail(
+            f'unable to parse "{p.get("patch")}": error converting YAML to JSON: yaml: {where}{problem}'
+        ) from None
     if not isinstance(body, dict):
-        raise fail("a patch must be a JSON object")
+        go_type = {str: "string", list: "array", bool: "bool", int: "number", float: "number"}.get(
+            type(body), "null"
+        )
+        raise KubectlError(
+            "Error from server (BadRequest): json: cannot unmarshal "
+            f"{go_type} into Go value of type map[string]interface {{}}"
+        )
     rtype = resolve_type(kind, ctx)
     before = ctx.backend.get(rtype.key, name, p.get("namespace"))  # type: ignore[arg-type]
     after = ctx.backend.patch(rtype.key, name, body, p.get("namespace"))  # type: ignore[arg-type]
-    same = {k: v for k, v in before.items() if k != "metadata"} == {
-        k: v for k, v in after.items() if k != "metadata"
-    }
+
+    def comparable(obj: dict) -> dict:
+        meta = {
+            k: v for k, v in obj.get("metadata", {}).items() if k not in ("resourceVersion", "managedFields")
+        }
+        return {**obj, "metadata": meta}
+
+    same = comparable(before) == comparable(after)
     return CommandResult(f"{kind_group(rtype)}/{name} {'patched (no change)' if same else 'patched'}\n")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from ingresslab.kube.printers.customcolumns import CustomColumnsError, print_custom_columns
 from ingresslab.kube.printers.output import as_list, no_resources_message, print_json, print_name, print_yaml
 from ingresslab.kube.printers.tables import (
     Column,
@@ -22,12 +23,14 @@ from ingresslab.kube.printers.tabwriter import tabulate, tabwrite
 
 __all__ = [
     "Column",
+    "CustomColumnsError",
     "as_list",
     "columns_for",
     "format_endpoints",
     "format_labels",
     "format_selector",
     "no_resources_message",
+    "print_custom_columns",
     "print_json",
     "print_name",
     "print_table",

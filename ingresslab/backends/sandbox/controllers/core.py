@@ -8,7 +8,14 @@ from ingresslab.backends.sandbox.cluster import Cluster, Event
 from ingresslab.errors import Invalid
 from ingresslab.kube.resources import ResourceType, resolve
 
-__all__ = ["owned_by"]
+__all__ = ["ROOT_CA", "owned_by"]
+
+# minikube's CA as the root-ca-cert-publisher copies it into every namespace (a placeholder certificate body).
+ROOT_CA = (
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIDBjCCAe6gAwIBAgIBATANBgkqhkiG9w0BAQsFADAVMRMwEQYDVQQDEwptaW5pa3ViZUNBMB4XDTI0MDkxNDA4MzAwMFoX\n"
+    "-----END CERTIFICATE-----\n"
+)
 
 _DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -18,16 +25,22 @@ _LABEL_NAMED = {"Namespace", "Service"}
 
 def validate_name(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
     name = obj.get("metadata", {}).get("name", "")
+    # apimachinery's IsDNS1123Label / IsDNS1123Subdomain messages, regex included.
     if rtype.kind in _LABEL_NAMED:
         ok, limit, what = _DNS1123_LABEL.match(name), 63, "RFC 1123 label"
-        example = "'my-name',  or '123-abc'"
+        chars = " or '-'"
+        example = "'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?'"
     else:
         ok, limit, what = _DNS1123_SUBDOMAIN.match(name), 253, "RFC 1123 subdomain"
-        example = "'example.com'"
+        chars = ", '-' or '.'"
+        example = (
+            "'example.com', regex used for validation is "
+            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'"
+        )
     if not ok or len(name) > limit:
         raise Invalid(
             f'{rtype.kind} "{name}" is invalid: metadata.name: Invalid value: "{name}": a lowercase {what} '
-            "must consist of lower case alphanumeric characters, '-' or '.', and must start and end with "
+            f"must consist of lower case alphanumeric characters{chars}, and must start and end with "
             f"an alphanumeric character (e.g. {example})"
         )
 
@@ -50,6 +63,15 @@ def namespace_lifecycle(cluster: Cluster, event: Event) -> None:
                 "apiVersion": "v1",
                 "kind": "ServiceAccount",
                 "metadata": {"name": "default", "namespace": new["metadata"]["name"]},
+            }
+        )
+        # The root-ca-cert-publisher controller: every namespace gets the cluster's CA for in-pod clients.
+        cluster.create(
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "kube-root-ca.crt", "namespace": new["metadata"]["name"]},
+                "data": {"ca.crt": ROOT_CA},
             }
         )
         return

@@ -207,6 +207,9 @@ def _write_slice(cluster: Cluster, svc: dict, pods: list[dict]) -> None:
                 "generateName": f"{name}-",
                 "namespace": namespace,
                 "labels": labels,
+                "annotations": {
+                    "endpoints.kubernetes.io/last-change-trigger-time": format_time(cluster.store.now)
+                },
                 "ownerReferences": [
                     {
                         "apiVersion": "v1",

@@ -133,23 +133,10 @@ def set_pod_running(cluster: Cluster, pod: dict) -> None:
 def pod_defaults(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
     if rtype.kind != "Pod" or old is not None:
         return
+    # The pod spec's and containers' field defaults are defaults.api_defaults' (shared with pod templates).
     spec = obj.setdefault("spec", {})
-    spec.setdefault("restartPolicy", "Always")
-    spec.setdefault("dnsPolicy", "ClusterFirst")
-    spec.setdefault("schedulerName", "default-scheduler")
     spec.setdefault("serviceAccountName", "default")
-    spec.setdefault("terminationGracePeriodSeconds", 30)
     spec.setdefault("enableServiceLinks", True)
-    for c in spec.get("containers") or []:
-        tag = c.get("image", "").rpartition("/")[2]
-        c.setdefault(
-            "imagePullPolicy", "Always" if ":" not in tag or tag.endswith(":latest") else "IfNotPresent"
-        )
-        c.setdefault("terminationMessagePath", "/dev/termination-log")
-        c.setdefault("terminationMessagePolicy", "File")
-        c.setdefault("resources", {})
-        for p in c.get("ports") or []:
-            p.setdefault("protocol", "TCP")
 
 
 def start_pods(cluster: Cluster, event: Event) -> None:
@@ -283,11 +270,19 @@ def _deployment_status(cluster: Cluster, deploy: dict | None) -> None:
             "lastTransitionTime": now,
         },
     ]
+    # The deployment controller copies its current ReplicaSet's revision onto the Deployment.
+    current = cluster.store.get(_RS, _current_rs_name(deploy), deploy["metadata"].get("namespace"))
+    revision = ((current or {}).get("metadata", {}).get("annotations") or {}).get(
+        "deployment.kubernetes.io/revision"
+    )
+    annotations = deploy["metadata"].get("annotations") or {}
     if {k: v for k, v in old_status.items() if k != "conditions"} != {
         k: v for k, v in status.items() if k != "conditions"
-    }:
+    } or (revision and annotations.get("deployment.kubernetes.io/revision") != revision):
         deploy = clone(deploy)
         deploy["status"] = status
+        if revision:
+            deploy["metadata"].setdefault("annotations", {})["deployment.kubernetes.io/revision"] = revision
         cluster.update_status(deploy)
 
 
