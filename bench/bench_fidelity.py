@@ -7,6 +7,7 @@ written by gobuild beside them), a warm `gobuild.build()` call (finds everything
 
     python bench/bench_fidelity.py            # the whole corpus
     python bench/bench_fidelity.py --quick    # the first 10 cases
+    python bench/bench_fidelity.py --workers 1   # one case at a time (default: 2, like pytest -n 2)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +39,7 @@ def cold_build_seconds() -> dict[str, float] | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="run only the first 10 cases")
+    parser.add_argument("--workers", type=int, default=2, help="cases run at once, as pytest -n (default 2)")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -58,7 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         startup = time.monotonic() - started
         try:
             started = time.monotonic()
-            outcomes = [run_case(case, cluster, directory / "cases" / case.id, rules) for case in cases]
+            with ThreadPoolExecutor(max(1, args.workers)) as pool:
+                outcomes = list(
+                    pool.map(
+                        lambda case: run_case(case, cluster, directory / "cases" / case.id, rules), cases
+                    )
+                )
             corpus = time.monotonic() - started
         finally:
             down(directory / "cluster")
@@ -93,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  up(): {startup:.1f} s")
     slowest = max(outcomes, key=lambda o: o.seconds)
     print(
-        f"corpus: {corpus:.1f} s for {n} cases ({corpus / n:.2f} s/case; slowest {slowest.case.id} "
+        f"corpus: {corpus:.1f} s for {n} cases on {args.workers} worker(s) (slowest {slowest.case.id} "
         f"{slowest.seconds:.1f} s)"
     )
     return 0 if not differing else 1
