@@ -152,8 +152,10 @@ def _build_module(go: str, module: Module, out: Path, log: Path) -> None:
     else:
         args += ["-ldflags", "-s -w"]
     args += list(module.packages)
-    if module.name == "coredns":
-        args[args.index("-o") + 1] = str(out / "coredns")
+    if len(module.binaries) == 1:
+        # Name the file: Go would call etcd's `server` (its import path's last element before /v3) and
+        # our CoreDNS main `coredns` only by the module folder's name.
+        args[args.index("-o") + 1] = str(out / module.binaries[0])
     env = {**os.environ, "GOFLAGS": "-mod=readonly", "CGO_ENABLED": "0"}
     with log.open("ab") as sink:
         try:
