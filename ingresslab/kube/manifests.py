@@ -7,8 +7,10 @@ the cluster untouched; errors name the file and the line, in kubectl's words.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
 
@@ -21,6 +23,40 @@ _EXTENSIONS = (".yaml", ".yml", ".json")
 class Manifest:
     obj: dict
     source: str  # the path as the user typed it (or "STDIN")
+
+
+class _GoYamlConstructor(yaml.constructor.SafeConstructor):
+    bool_values: ClassVar[dict[str, bool]] = {
+        **yaml.constructor.SafeConstructor.bool_values,
+        "y": True,
+        "n": False,
+    }
+
+
+class GoYamlLoader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    _GoYamlConstructor,
+    yaml.resolver.Resolver,
+):
+    """PyYAML's safe loader with go-yaml v2's booleans (sigs.k8s.io/yaml, what kubectl reads manifests with):
+    besides yes/no/on/off/true/false, a plain `y`, `Y`, `n` or `N` is a boolean too (the "Norway problem")."""
+
+    def __init__(self, stream) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _GoYamlConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+GoYamlLoader.yaml_implicit_resolvers = {
+    key: list(value) for key, value in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
+GoYamlLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
 
 
 class ManifestError(ValueError):
@@ -39,7 +75,7 @@ def _documents(text: str, source: str) -> list[dict]:
         docs = data if isinstance(data, list) else [data]
     else:
         try:
-            docs = list(yaml.safe_load_all(text))
+            docs = list(yaml.load_all(text, Loader=GoYamlLoader))
         except yaml.YAMLError as exc:
             line, problem = _go_yaml_error(exc)
             raise ManifestError(

@@ -52,6 +52,7 @@ def control_plane() -> ControlPlane:
     return ControlPlane.build(
         admissions=(
             core.validate_name,
+            defaults.decode_strings,  # the API server's typed decoding (before it, only for a bad name too)
             core.namespace_defaults,
             services.service_admission,
             workloads.pod_defaults,

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from ingresslab.backends.sandbox.cluster import Cluster
 from ingresslab.backends.sandbox.controllers.workloads import pod_template_hash
-from ingresslab.errors import Invalid
+from ingresslab.errors import BadRequest, Invalid
 from ingresslab.kube.resources import ResourceType
 
-__all__ = ["api_defaults", "pod_spec_defaults"]
+__all__ = ["api_defaults", "decode_strings", "pod_spec_defaults"]
 
 TOKEN_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
 TOKEN_EXPIRATION = 3607  # the ServiceAccount plugin's warn-later token lifetime
@@ -168,6 +168,45 @@ def _validate_workload(rtype: ResourceType, obj: dict, old: dict | None) -> None
     if causes:
         what = f'{rtype.kind} "{obj.get("metadata", {}).get("name", "")}" is invalid: '
         raise Invalid(what + causes[0] if len(causes) == 1 else what + "".join(f"\n* {c}" for c in causes))
+
+
+# map[string]string fields of the kinds the tutorial writes, with the Go struct that holds each (what the
+# decoder names in its error).
+_STRING_MAPS = {
+    "": (
+        ("ObjectMeta", ("metadata", "labels")),
+        ("ObjectMeta", ("metadata", "annotations")),
+    ),
+    "Deployment": (
+        ("LabelSelector", ("spec", "selector", "matchLabels")),
+        ("ObjectMeta", ("spec", "template", "metadata", "labels")),
+        ("ObjectMeta", ("spec", "template", "metadata", "annotations")),
+        ("PodSpec", ("spec", "template", "spec", "nodeSelector")),
+    ),
+    "Pod": (("PodSpec", ("spec", "nodeSelector")),),
+    "Service": (("ServiceSpec", ("spec", "selector")),),
+    "ConfigMap": (("ConfigMap", ("data",)),),
+}
+_GO_JSON_TYPES = {bool: "bool", int: "number", float: "number", list: "array", dict: "object"}
+
+
+def decode_strings(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
+    """The API server decodes a body into typed structs first: a non-string in a map of strings (a YAML `y`,
+    `yes`, `on` or number left unquoted) fails there, before any admission or validation."""
+    for struct, path in (*_STRING_MAPS[""], *_STRING_MAPS.get(rtype.kind, ())):
+        value = obj
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if not isinstance(value, dict):
+            continue
+        for item in value.values():
+            if item is not None and not isinstance(item, str):
+                version = str(obj.get("apiVersion", "")).rpartition("/")[2]
+                raise BadRequest(
+                    f'{rtype.kind} in version "{version}" cannot be handled as a {rtype.kind}: json: cannot '
+                    f"unmarshal {_GO_JSON_TYPES.get(type(item), 'object')} into Go struct field "
+                    f"{struct}.{'.'.join(path)} of type string"
+                )
 
 
 def api_defaults(cluster: Cluster, rtype: ResourceType, obj: dict, old: dict | None) -> None:
