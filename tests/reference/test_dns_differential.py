@@ -25,7 +25,9 @@ from sandbox_dns import SandboxDnsServer
 
 from ingresslab.backends.sandbox import SandboxBackend
 
-pytestmark = pytest.mark.reference
+# One worker asks every question, in order: the reference CoreDNS's cache is shared by the whole run, and
+# a question asked twice is answered from it (TTL counted down, `aa` set).
+pytestmark = [pytest.mark.reference, pytest.mark.xdist_group("dns-differential")]
 
 NS = "dnsdiff"
 SERVICE_IP = "10.100.50.50"
