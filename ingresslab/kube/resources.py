@@ -107,11 +107,21 @@ RESOURCES: tuple[ResourceType, ...] = (
     ResourceType(
         "apps", "v1", "StatefulSet", "statefulsets", "statefulset", short_names=("sts",), categories=_ALL
     ),
+    # Served by every API server (kubectl api-resources lists them) though the sandbox never creates one.
+    ResourceType("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision"),
     ResourceType("batch", "v1", "Job", "jobs", "job", categories=_ALL),
     ResourceType("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice"),
     ResourceType("networking.k8s.io", "v1", "Ingress", "ingresses", "ingress", short_names=("ing",)),
     ResourceType(
         "networking.k8s.io", "v1", "IngressClass", "ingressclasses", "ingressclass", namespaced=False
+    ),
+    ResourceType(
+        "networking.k8s.io",
+        "v1",
+        "NetworkPolicy",
+        "networkpolicies",
+        "networkpolicy",
+        short_names=("netpol",),
     ),
     ResourceType(
         "admissionregistration.k8s.io",

@@ -226,6 +226,16 @@ def unsettled(api: Api, namespace: str) -> str | None:
             if any(c != want for c in counts):
                 return f"{kind} {obj['metadata']['name']} replicas {counts} != {want}"
     pods = api.get(f"/api/v1/namespaces/{namespace}/pods")["items"]
+    owners = {
+        o["metadata"]["uid"]
+        for kind in ("deployments", "replicasets")
+        for o in api.get(f"/apis/apps/v1/namespaces/{namespace}/{kind}")["items"]
+    }
+    for kind, path in (("replicasets", "/apis/apps/v1"), ("pods", "/api/v1")):
+        for obj in api.get(f"{path}/namespaces/{namespace}/{kind}")["items"] if kind != "pods" else pods:
+            refs = [r for r in obj["metadata"].get("ownerReferences") or [] if r.get("controller")]
+            if refs and refs[0]["uid"] not in owners:
+                return f"{kind} {obj['metadata']['name']} waits for the garbage collector"
     for pod in pods:
         if pod["metadata"].get("deletionTimestamp"):
             return f"pod {pod['metadata']['name']} terminating"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from ingresslab.backends.base import ALL_NAMESPACES
 from ingresslab.commands.kubectl.common import KubectlContext, fail, kind_group, resolve_type, served_kinds
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
@@ -119,7 +121,9 @@ def api_resources(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         ],
     )
     wide = p.get("output") == "wide"
-    rows = [["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND", *(["CATEGORIES"] if wide else [])]]
+    rows = [
+        ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND", *(["VERBS", "CATEGORIES"] if wide else [])]
+    ]
     wanted_categories = set(str(p.get("categories") or "").split(",")) - {""}
     shown = []
     for r in sorted(served_kinds(ctx), key=lambda r: (r.group, r.plural)):
@@ -131,7 +135,7 @@ def api_resources(ctx: KubectlContext, argv: list[str]) -> CommandResult:
             continue
         shown.append(r)
         row = [r.plural, ",".join(r.short_names), r.api_version, str(r.namespaced).lower(), r.kind]
-        rows.append(row + ([",".join(r.categories)] if wide else []))
+        rows.append(row + ([_verbs(r), ",".join(r.categories)] if wide else []))
     if p.get("output") == "name":
         return CommandResult("".join(f"{r.qualified_plural}\n" for r in shown))
     if p.get("no-headers"):
@@ -139,9 +143,43 @@ def api_resources(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     return CommandResult(printers.tabulate(rows))
 
 
+_ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+
+
+def _verbs(r) -> str:
+    """The discovery document's verbs, as `api-resources -o wide` lists them (sorted)."""
+    if r.kind == "Namespace":  # namespaces cannot be deleted as a collection
+        return ",".join(v for v in _ALL_VERBS if v != "deletecollection")
+    return ",".join(_ALL_VERBS)
+
+
+# The v1.31.0 release's build stamps (what `kubectl version -o json` shows for minikube's binaries).
+_BUILD = {
+    "major": "1",
+    "minor": "31",
+    "gitVersion": "v1.31.0",
+    "gitCommit": "9edcffcde5595e8a5b1a35f88c421764e575afce",
+    "gitTreeState": "clean",
+    "buildDate": "2024-08-13T07:28:49Z",
+    "goVersion": "go1.22.5",
+    "compiler": "gc",
+    "platform": "linux/amd64",
+}
+
+
 def version(ctx: KubectlContext, argv: list[str]) -> CommandResult:
-    server = "v1.31.0"
-    return CommandResult(f"Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: {server}\n")
+    p = parse_flags(argv, [Flag("client", value=False), Flag("output", "o"), Flag("context")])
+    output = str(p.get("output") or "")
+    if output in ("json", "yaml"):
+        data = {"clientVersion": dict(_BUILD), "kustomizeVersion": "v5.4.2"}
+        if not p.get("client"):
+            data["serverVersion"] = dict(_BUILD)
+        text = json.dumps(data, indent=2) + "\n" if output == "json" else printers.print_yaml(data)
+        return CommandResult(text)
+    if output:
+        raise fail("--output must be 'yaml' or 'json'")
+    client = "Client Version: v1.31.0\nKustomize Version: v5.4.2\n"
+    return CommandResult(client if p.get("client") else client + "Server Version: v1.31.0\n")
 
 
 def rollout(ctx: KubectlContext, argv: list[str]) -> CommandResult:
