@@ -196,13 +196,14 @@ def delete(ctx: KubectlContext, argv: list[str]) -> CommandResult:
             "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"
         )
     out, err = [], []
-    for rtype, name, ns, _source in targets:
+    for rtype, name, ns, source in targets:
         try:
             ctx.backend.delete(rtype.key, name, str(ns) if ns else None)
             out.append(f'{kind_group(rtype)} "{name}" deleted')
         except NotFound as exc:
             if not p.get("ignore-not-found"):
-                err.append(exc.kubectl_text())
+                # objects named in a file: kubectl says which file it was deleting from
+                err.append(exc.kubectl_text(f'deleting "{source}"' if source else None))
     return CommandResult("".join(f"{x}\n" for x in out), "".join(f"{x}\n" for x in err), 1 if err else 0)
 
 

@@ -71,6 +71,15 @@ def service_admission(cluster: Cluster, rtype: ResourceType, svc: dict, old: dic
         if svc_type == "LoadBalancer":
             spec.setdefault("allocateLoadBalancerNodePorts", True)
     else:
+        # dropTypeDependentFields: switching away from NodePort/LoadBalancer without touching the node ports
+        # clears them (the allocator releases them) instead of failing validation.
+        old_ports = old_spec.get("ports") or []
+        unchanged = len(old_ports) == len(ports) and all(
+            p.get("nodePort") == o.get("nodePort") for p, o in zip(ports, old_ports, strict=True)
+        )
+        if old_spec.get("type") in ("NodePort", "LoadBalancer") and unchanged:
+            for port in ports:
+                port.pop("nodePort", None)
         for port in ports:
             if port.get("nodePort"):
                 raise _invalid(
