@@ -347,8 +347,17 @@ class ReferenceSide:
         if self.shell.stdin:
             self.shell.stdin.close()
         self.shell.wait(timeout=10)
+        # Cluster-scoped objects a case creates are named after its namespace (an IngressClass): gone too.
+        cluster_scoped = (
+            ["ingressclass", self.case.namespaces[0]] if "IngressClass" in str(self.case.files) else []
+        )
+        for what in (["namespace", *self.case.namespaces], cluster_scoped):
+            if what:
+                self._delete(what)
+
+    def _delete(self, what: list[str]) -> None:
         subprocess.run(
-            ["kubectl", "delete", "namespace", *self.case.namespaces, "--ignore-not-found", "--wait=false"],
+            ["kubectl", "delete", *what, "--ignore-not-found", "--wait=false"],
             env={
                 "PATH": str(self.directory / "bin"),
                 "KUBECONFIG": str(self.kubeconfig),
