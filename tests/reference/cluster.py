@@ -406,8 +406,11 @@ def _start_all(directory: Path, bindir: Path, pki: Pki, state: dict) -> Cluster:
         ],
     )
 
-    stub_port, dns_port = _free_udp_port(), _free_udp_port()
-    stub = _start(directory, state, "dnsstub", [sys.executable, str(HERE / "dnsstub.py"), str(stub_port)])
+    port_file = directory / "dnsstub.port"
+    port_file.unlink(missing_ok=True)
+    stub = _start(directory, state, "dnsstub", [sys.executable, str(HERE / "dnsstub.py"), str(port_file)])
+    _wait(directory, "dnsstub", stub, port_file.is_file, timeout=30)
+    stub_port, dns_port = int(port_file.read_text(encoding="utf-8")), _free_udp_port()
     corefile = _corefile(
         directory, dns_port, stub_port, _component_kubeconfig(directory, pki, server, "coredns")
     )

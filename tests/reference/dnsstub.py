@@ -2,11 +2,13 @@
 
 It answers every question NXDOMAIN with the root zone's SOA (flags `qr rd ra`), which is what the sandbox's
 node resolver answers, so a forwarded name gets the same reply on both sides and nothing leaves the
-machine. Run as `python dnsstub.py PORT`; it serves until it is stopped.
+machine. Run as `python dnsstub.py PORT_FILE`: it binds a free port on 127.0.0.1, writes its number to
+PORT_FILE, and serves until it is stopped.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 
@@ -34,9 +36,13 @@ def answer(wire: bytes) -> bytes | None:
     return reply.to_wire()
 
 
-def serve(port: int) -> None:
+def serve(port_file: str) -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind(("127.0.0.1", port))
+    sock.bind(("127.0.0.1", 0))  # the kernel picks a free port: no window for another process to take it
+    tmp = port_file + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as out:
+        out.write(str(sock.getsockname()[1]))
+    os.replace(tmp, port_file)
     while True:
         wire, peer = sock.recvfrom(4096)
         if peer[0] != "127.0.0.1":  # loopback only, by construction and by check
@@ -47,4 +53,4 @@ def serve(port: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+    serve(sys.argv[1])

@@ -203,8 +203,11 @@ def _build_missing(go: str, bindir: Path, *, quiet: bool) -> Path:
         timings[module.name] = round(time.monotonic() - started, 1)
         if not quiet:
             print(f"  {module.name}: {timings[module.name]:.0f} s", file=sys.stderr, flush=True)
-    # What the last build of these pins cost, for bench/bench_fidelity.py (a warm call builds nothing).
-    (bindir.parent / TIMINGS).write_text(json.dumps({"seconds": timings}, indent=2), encoding="utf-8")
+    # What building these pins cost, module by module, for bench/bench_fidelity.py (a warm call builds
+    # nothing); a partial rebuild updates only the modules it built.
+    record = bindir.parent / TIMINGS
+    known = json.loads(record.read_text(encoding="utf-8")).get("seconds", {}) if record.is_file() else {}
+    record.write_text(json.dumps({"seconds": {**known, **timings}}, indent=2), encoding="utf-8")
     bindir.mkdir(exist_ok=True)
     for name in BINARIES:
         if (staging / name).is_file():
