@@ -1,7 +1,8 @@
 """The sandbox's CoreDNS on a real UDP socket (127.0.0.1), so real `dig` and busybox can ask it.
 
 Each datagram is decoded (question, id, the client's EDNS0 buffer size), answered by the sandbox's own
-CoreDNS (`coredns.handle`, which also writes its `log` line) and laid out on the wire the way the sandbox
+CoreDNS (`coredns.handle`, which also writes its `log` line; the sandbox's clock advances in real time while
+it serves, so its cache ages like the real one) and laid out on the wire the way the sandbox
 models a reply — the question echoed, every record's owner name in full (no compression), an OPT record
 when the query had one — so the message size real clients see is the size the sandbox claims in its log.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import socket
 import struct
 import threading
+import time
 
 import dns.message
 import dns.rdatatype
@@ -72,6 +74,7 @@ class SandboxDnsServer:
         self.sock.settimeout(0.2)
         self.port: int = self.sock.getsockname()[1]
         self._stop = threading.Event()
+        self._clock: tuple[float, float] | None = None  # (virtual, monotonic) at the first query
         self._thread = threading.Thread(target=self._serve, name="sandbox-dns", daemon=True)
         self._thread.start()
 
@@ -90,6 +93,10 @@ class SandboxDnsServer:
         edns = query.payload if query.edns >= 0 else None
         end = 12 + len(_name(q.name.to_text())) + 4  # the question as the client wrote it
         with self.backend.transaction(tick=False) as cluster:
+            if self._clock is None:
+                self._clock = (cluster.store.now, time.monotonic())
+            # The sandbox's clock runs in real time here, so its cache entries age as real CoreDNS's do.
+            at = self._clock[0] + (time.monotonic() - self._clock[1])
             ex = coredns.handle(
                 cluster,
                 self._coredns_pod(cluster),
@@ -98,7 +105,7 @@ class SandboxDnsServer:
                 query.id,
                 dns.rdatatype.to_text(q.rdtype),
                 q.name.to_text(),
-                cluster.store.now,
+                at,
                 edns_bufsize=edns,
             )
         return encode_reply(query.id, wire[12:end], ex.reply, edns_bufsize=edns)
