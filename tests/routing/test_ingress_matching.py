@@ -1,23 +1,50 @@
-"""Ingress host and path matching (networking.k8s.io/v1 as ingress-nginx applies it), and Istio's conversion."""
+"""Ingress host and path matching (networking.k8s.io/v1 as ingress-nginx applies it), and Istio's conversion,
+as `ingresslab.routing` models them."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingresslab.backends.sandbox.dataplane.istio_model import (
-    convert_ingresses,
-    domain_matches,
-    gateway_listeners,
-    select_route,
-)
-from ingresslab.backends.sandbox.dataplane.routing_nginx import (
-    build_servers,
-    host_matches,
-    nginx_serves,
-    path_matches,
-    route,
-)
+from ingresslab.routing import model
+from ingresslab.routing.classes import defaulted_class, nginx_class
+from ingresslab.routing.hosts import domain_matches, ingress_host_matches
+from ingresslab.routing.istio import convert_ingresses, gateway_listeners
+from ingresslab.routing.nginx import CATCH_ALL, nginx_route_config
+from ingresslab.routing.paths import path_matches as routing_path_matches
+
+
+def path_matches(path_type: str, rule_path: str, path: str) -> bool:
+    return routing_path_matches(path_type, rule_path, path, controller="nginx")
+
+
+def host_matches(pattern: str, host: str) -> bool:
+    return ingress_host_matches(pattern, host)
+
+
+def nginx_serves(ingress: dict, classes: list[dict]) -> bool:
+    """As the API server admits it: the default class filled in first, then the controller's rule."""
+    name = defaulted_class(ingress, classes)
+    if name is not None:
+        ingress = {**ingress, "spec": {**ingress.get("spec", {}), "ingressClassName": name}}
+    return nginx_class(ingress, classes, watch_without_class=False).served  # no --watch-ingress-without-class
+
+
+def route(config: model.RouteConfiguration, host: str, path: str) -> model.Upstream | str | None:
+    """The upstream a request lands on; "default" for a server's default backend; None for the catch-all."""
+    chosen = model.select(config, host, path)
+    server, hit = chosen.virtual_host, chosen.route
+    if server is None or (server.name == CATCH_ALL and len(server.routes) == 1):
+        return None
+    if hit is None or hit.default_backend is not None:
+        return "default"
+    return hit.destinations[0].cluster
+
+
+def select_route(config: model.RouteConfiguration, host: str, path: str):
+    chosen = model.select(config, host, path)
+    return chosen.virtual_host, chosen.route
+
 
 segment = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=8)
 paths = st.lists(segment, min_size=1, max_size=4).map(lambda parts: "/" + "/".join(parts))
@@ -72,16 +99,16 @@ def test_prefix_never_matches_a_longer_last_element(base, extra):
 
 @given(paths)
 def test_exact_beats_prefix_at_equal_length(path):
-    servers = build_servers(
+    servers = nginx_route_config(
         [ingress("a", [rule("h.example.com", (path, "Prefix", "pre"), (path, "Exact", "ex"))])]
     )
-    assert route(servers, "h.example.com", path).location.service == "ex"
+    assert route(servers, "h.example.com", path).service == "ex"
 
 
 @given(paths, segment)
 def test_longest_matching_path_wins(base, extra):
     longer = base + "/" + extra
-    servers = build_servers(
+    servers = nginx_route_config(
         [
             ingress(
                 "a",
@@ -96,8 +123,8 @@ def test_longest_matching_path_wins(base, extra):
             )
         ]
     )
-    assert route(servers, "h.example.com", longer + "/x").location.service == "long"
-    assert route(servers, "h.example.com", base).location.service == "short"
+    assert route(servers, "h.example.com", longer + "/x").service == "long"
+    assert route(servers, "h.example.com", base).service == "short"
 
 
 @given(segment)
@@ -119,21 +146,20 @@ def test_the_seeds_rules_route_v1_v2_and_everything_else():
         ("/v2", "Exact", "dest-svc-v2"),
         ("/", "Prefix", "dest-svc-error"),
     )
-    servers = build_servers([ingress("my-nginx-ingress", [rules])])
-    assert route(servers, "yuya.example.com", "/v1").location.upstream == "application-dest-svc-v1-http"
-    assert route(servers, "yuya.example.com", "/v1/").location.service == "dest-svc-error"
-    assert route(servers, "yuya.example.com", "/v3").location.service == "dest-svc-error"
+    servers = nginx_route_config([ingress("my-nginx-ingress", [rules])])
+    assert route(servers, "yuya.example.com", "/v1").name == "application-dest-svc-v1-http"
+    assert route(servers, "yuya.example.com", "/v1/").service == "dest-svc-error"
+    assert route(servers, "yuya.example.com", "/v3").service == "dest-svc-error"
     assert route(servers, "example.com", "/v1") is None  # no server: the catch-all answers
 
 
 def test_no_matching_path_goes_to_the_default_backend():
-    servers = build_servers([ingress("a", [rule("h.example.com", ("/v1", "Exact", "s"))])])
-    match = route(servers, "h.example.com", "/v2")
-    assert match is not None and match.location is None
+    servers = nginx_route_config([ingress("a", [rule("h.example.com", ("/v1", "Exact", "s"))])])
+    assert route(servers, "h.example.com", "/v2") == "default"
 
 
 def test_exact_host_server_beats_a_wildcard():
-    servers = build_servers(
+    servers = nginx_route_config(
         [
             ingress(
                 "a",
@@ -144,14 +170,14 @@ def test_exact_host_server_beats_a_wildcard():
             )
         ]
     )
-    assert route(servers, "yuya.example.com", "/").location.service == "exact"
-    assert route(servers, "other.example.com", "/").location.service == "wild"
+    assert route(servers, "yuya.example.com", "/").service == "exact"
+    assert route(servers, "other.example.com", "/").service == "wild"
 
 
 def test_upstream_name_uses_port_number_when_the_backend_names_a_number():
     ing = ingress("a", [rule("h", ("/", "Prefix", "s"))])
     ing["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["port"] = {"number": 7777}
-    assert route(build_servers([ing]), "h", "/").location.upstream == "application-s-7777"
+    assert route(nginx_route_config([ing]), "h", "/").name == "application-s-7777"
 
 
 def test_which_ingresses_nginx_serves():
