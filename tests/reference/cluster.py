@@ -33,7 +33,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gobuild import build  # noqa: E402
+from gobuild import BINARIES, build  # noqa: E402
 from refpki import Pki, make_pki  # noqa: E402
 
 __all__ = ["CONTEXT", "Cluster", "ClusterError", "down", "status", "up"]
@@ -84,8 +84,9 @@ class Cluster:
         )
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+def free_port(kind: int = socket.SOCK_STREAM) -> int:
+    """A port the kernel calls free on 127.0.0.1, for TCP (default) or UDP (`socket.SOCK_DGRAM`)."""
+    with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
@@ -280,8 +281,7 @@ def up(directory: Path, *, quiet: bool = False) -> Cluster:
 
 
 def _start_all(directory: Path, bindir: Path, pki: Pki, state: dict) -> Cluster:
-    bin_ = {name: str(bindir / name) for name in ("etcd", "kube-apiserver", "kube-controller-manager",
-                                                  "kube-scheduler", "kwok", "coredns")}  # fmt: skip
+    bin_ = {name: str(bindir / name) for name in BINARIES}
     etcd_client, etcd_peer = free_port(), free_port()
     etcd = _start(
         directory,
@@ -410,7 +410,7 @@ def _start_all(directory: Path, bindir: Path, pki: Pki, state: dict) -> Cluster:
     port_file.unlink(missing_ok=True)
     stub = _start(directory, state, "dnsstub", [sys.executable, str(HERE / "dnsstub.py"), str(port_file)])
     _wait(directory, "dnsstub", stub, port_file.is_file, timeout=30)
-    stub_port, dns_port = int(port_file.read_text(encoding="utf-8")), _free_udp_port()
+    stub_port, dns_port = int(port_file.read_text(encoding="utf-8")), free_port(socket.SOCK_DGRAM)
     corefile = _corefile(
         directory, dns_port, stub_port, _component_kubeconfig(directory, pki, server, "coredns")
     )
@@ -435,12 +435,6 @@ def _start_all(directory: Path, bindir: Path, pki: Pki, state: dict) -> Cluster:
     state.update(kubeconfig=str(admin), server=server, dns_port=dns_port)
     _save_state(directory, state)
     return _cluster_from(directory, state)
-
-
-def _free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _set_node_status(bindir: Path, kubeconfig: Path) -> None:

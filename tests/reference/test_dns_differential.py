@@ -15,6 +15,7 @@ import json
 import re
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,7 +114,7 @@ class Side:
     name: str
     port: int
     pod_ip: str
-    log: callable  # () -> list of CoreDNS log lines so far
+    log: Callable[[], list[str]]  # the CoreDNS log's query lines so far
 
 
 def _wait_reference_ready(cluster) -> str:
@@ -131,19 +132,11 @@ def _wait_reference_ready(cluster) -> str:
 
 def _wait_coredns_sees(port: int, name: str) -> None:
     """CoreDNS's informers learn of new endpoints a moment after the API server has them."""
-    dig = require_binary("dig", package="dnsutils")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        done = subprocess.run(
-            # +dnssec: the DO bit is part of CoreDNS's cache key, so this poll leaves no entry the
-            # questions below could hit (they would see a lower TTL and `aa`).
-            [dig, "@127.0.0.1", "-p", str(port), "+dnssec", "+short", "+tries=1", "+time=2", "A", name],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        if done.stdout.strip():
+        # +dnssec: the DO bit is part of CoreDNS's cache key, so this poll leaves no entry the questions
+        # below could hit (they would see a lower TTL and `aa`).
+        if _run_dig(port, "+dnssec", "+short", "+time=2", "A", name).strip():  # a later +time wins
             return
         time.sleep(0.5)
     raise AssertionError(f"the reference CoreDNS never answered {name}")
@@ -161,8 +154,7 @@ def sides(reference_cluster):
 
     sandbox = SandboxBackend(None, seed=11)
     sandbox.apply_many(list(yaml.safe_load_all(MANIFESTS)))
-    sb_pod_ip = sandbox.list("endpoints", NS)[0]  # any: every Service here selects the one pod
-    sb_pod_ip = next(
+    sb_pod_ip = next(  # any endpoint address: every Service here selects the one pod
         a["ip"]
         for ep in sandbox.list("endpoints", NS)
         for s in ep.get("subsets") or []
@@ -205,18 +197,23 @@ def _size_shift(text: str, side: Side, other: Side) -> int:
     return grow * names
 
 
-def _dig(side: Side, qtype: str, name: str) -> str:
+def _run_dig(port: int, *args: str) -> str:
+    """Real dig's output for one query to 127.0.0.1:`port` (one try, a few seconds at most)."""
     dig = require_binary("dig", package="dnsutils")
     done = subprocess.run(
-        # +nocookie: no client in the sandbox sends DNS cookies (glibc, musl and busybox do not), so its
-        # CoreDNS does not model them; everything else is dig's default query (EDNS0, 1232-byte buffer).
-        [dig, "@127.0.0.1", "-p", str(side.port), "+nocookie", "+tries=1", "+time=3", qtype, name],
+        [dig, "@127.0.0.1", "-p", str(port), "+tries=1", "+time=3", *args],
         capture_output=True,
         text=True,
         timeout=15,
         check=False,
     )
     return done.stdout
+
+
+def _dig(side: Side, qtype: str, name: str) -> str:
+    # +nocookie: no client in the sandbox sends DNS cookies (glibc, musl and busybox do not), so its
+    # CoreDNS does not model them; everything else is dig's default query (EDNS0, 1232-byte buffer).
+    return _run_dig(side.port, "+nocookie", qtype, name)
 
 
 _VOLATILE = re.compile(r"^;; (Query time|SERVER|WHEN):.*$|^; <<>> DiG .*$|, id: \d+", re.M)
