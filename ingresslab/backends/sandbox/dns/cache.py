@@ -54,7 +54,8 @@ def _with_ttl(reply: Reply, ttl: int, *, authoritative: bool = False) -> Reply:
     )
 
 
-def _entries(cluster, pod: str) -> dict:
+def _entries_to_write(cluster, pod: str) -> dict:
+    """The pod's cache for a write; caches of CoreDNS pods that are gone are dropped on the way."""
     caches = cluster.state.extra.setdefault(_STATE_KEY, {})
     live = {p["metadata"]["name"] for p in cluster.list("pods", "kube-system")}
     for gone in [name for name in caches if name not in live]:
@@ -68,7 +69,8 @@ def _key(qtype: str, name: str) -> str:
 
 def cache_lookup(cluster, pod: str, qtype: str, name: str, now: float) -> Reply | None:
     """The cached reply for this question at `now`, with its remaining TTL; None on a miss."""
-    entry = _entries(cluster, pod).get(_key(qtype, name))
+    # A lookup only reads (the answering pod is alive; pruning waits for the next write).
+    entry = cluster.state.extra.get(_STATE_KEY, {}).get(pod, {}).get(_key(qtype, name))
     if entry is None:
         return None
     remaining = entry["ttl"] - int(now - entry["stored"])  # item.ttl(): whole seconds, truncated
@@ -87,7 +89,7 @@ def cache_store(
     cap = caps[0] if kind == "success" else caps[1]
     ttl = max(CACHE_MIN_TTL, min(_message_ttl(reply), cap))
     capped = _with_ttl(reply, ttl)
-    entries = _entries(cluster, pod)
+    entries = _entries_to_write(cluster, pod)
     for key in [k for k, e in entries.items() if e["ttl"] - int(now - e["stored"]) <= 0]:
         del entries[key]  # expired: CoreDNS would never serve them again
     entries[_key(qtype, name)] = {"stored": now, "ttl": ttl, "reply": _encode(capped)}
