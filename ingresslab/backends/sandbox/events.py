@@ -169,11 +169,8 @@ class EventRecorder:
                 reportingComponent=component,
                 reportingInstance=instance,
             )
-        # The store draws a uid from the seeded generator even for an object that brings its own: put the
-        # generator back, so recording an Event never shifts the names, IPs and ids that follow.
-        counter = store.rng.counter
+        # The Event brings its own uid, so the store draws nothing from the seeded generator for it.
         stored = store.insert(event)
-        store.rng.counter = counter
         if instance is None and self._seen is not None:
             self._seen[key] = (namespace, name)
         return stored

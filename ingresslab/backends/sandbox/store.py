@@ -199,7 +199,8 @@ class ObjectStore:
             meta.setdefault("namespace", "default")
         else:
             meta.pop("namespace", None)
-        meta.setdefault("uid", self.rng.uuid())
+        if "uid" not in meta:  # only then draw one: an object with its own leaves the generator as it is
+            meta["uid"] = self.rng.uuid()
         meta.setdefault("creationTimestamp", format_time(self.now))
         meta["resourceVersion"] = self.next_resource_version()
         if rtype.kind in (
