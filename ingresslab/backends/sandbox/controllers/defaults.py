@@ -18,6 +18,7 @@ from ingresslab.backends.sandbox.cluster import Cluster
 from ingresslab.backends.sandbox.controllers.workloads import pod_template_hash
 from ingresslab.errors import BadRequest, Invalid
 from ingresslab.kube.resources import ResourceType
+from ingresslab.kube.selectors import SelectorError, from_label_selector_spec
 
 __all__ = ["api_defaults", "decode_strings", "pod_spec_defaults"]
 
@@ -137,19 +138,10 @@ def _go_label_selector(selector: dict) -> str:
 
 
 def _selects(selector: dict, labels: dict) -> bool:
-    if not all(labels.get(k) == v for k, v in (selector.get("matchLabels") or {}).items()):
-        return False
-    for e in selector.get("matchExpressions") or []:
-        key, op, values = e.get("key"), e.get("operator"), e.get("values") or []
-        if op == "In" and labels.get(key) not in values:
-            return False
-        if op == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if op == "Exists" and key not in labels:
-            return False
-        if op == "DoesNotExist" and key in labels:
-            return False
-    return True
+    try:
+        return from_label_selector_spec(selector).matches(labels)
+    except SelectorError:
+        return True  # an operator the selector cannot hold is not this check's to report
 
 
 def _validate_workload(rtype: ResourceType, obj: dict, old: dict | None) -> None:
