@@ -137,6 +137,14 @@ def _annotations(w: _Writer, title: str, annotations: Mapping[str, str] | None) 
             w.write(0, f"{key}: {value}\n")
 
 
+def _heading(w: _Writer, meta: Mapping) -> None:
+    """Name, Namespace, Labels and Annotations: how most describers start."""
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+
+
 def _reporting_controller(ev: dict) -> str:
     """Event.ReportingController, whose JSON name is `reportingComponent`."""
     return ev.get("reportingComponent") or ev.get("reportingController") or ""
@@ -224,10 +232,7 @@ def _port_endpoints(svc: dict, rel: Related, endpoints: dict, port_name: str) ->
 def _describe_service(svc: dict, rel: Related, now: datetime) -> str:
     w = _Writer()
     meta, spec = _meta(svc), svc.get("spec") or {}
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
+    _heading(w, meta)
     w.write(0, f"Selector:\t{format_labels(spec.get('selector'))}\n")
     w.write(0, f"Type:\t{spec.get('type', '')}\n")
     if spec.get("ipFamilyPolicy"):
@@ -271,10 +276,7 @@ def _describe_service(svc: dict, rel: Related, now: datetime) -> str:
 def _describe_endpoints(ep: dict, rel: Related, now: datetime) -> str:
     w = _Writer()
     meta = _meta(ep)
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
+    _heading(w, meta)
     w.write(0, "Subsets:\n")
     for subset in ep.get("subsets") or []:
         ready = ",".join(a.get("ip", "") for a in subset.get("addresses") or [])
@@ -644,10 +646,7 @@ def _describe_generic(obj: dict, rel: Related, now: datetime) -> str:
     """kubectl's generic describer (CRDs such as Istio's, and kinds without a dedicated layout)."""
     w = _Writer()
     meta = _meta(obj)
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
+    _heading(w, meta)
     _content(w, 0, obj, "")
     _events(w, rel.events_for(obj), now)
     return w.text()

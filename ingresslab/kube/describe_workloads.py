@@ -18,14 +18,6 @@ from ingresslab.kube.timefmt import rfc1123z
 __all__ = ["DESCRIBERS"]
 
 
-def _heading(w: d._Writer, meta: dict) -> None:
-    """Name, Namespace, Labels and Annotations: how most describers start."""
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    d._labels(w, "Labels", meta.get("labels"))
-    d._annotations(w, "Annotations", meta.get("annotations"))
-
-
 def _owned(objs: list[dict], owner: dict) -> list[dict]:
     uid = d._meta(owner).get("uid")
     return [
@@ -157,7 +149,7 @@ def _describe_replicaset(rs: dict, rel: d.Related, now: datetime) -> str:
 def _describe_endpointslice(eps: dict, rel: d.Related, now: datetime) -> str:
     w = d._Writer()
     meta = d._meta(eps)
-    _heading(w, meta)
+    d._heading(w, meta)
     w.write(0, f"AddressType:\t{eps.get('addressType', '')}\n")
     ports = eps.get("ports") or []
     if not ports:
@@ -209,7 +201,7 @@ def _describe_namespace(ns: dict, rel: d.Related, now: datetime) -> str:
 def _describe_configmap(cm: dict, rel: d.Related, now: datetime) -> str:
     w = d._Writer()
     meta = d._meta(cm)
-    _heading(w, meta)
+    d._heading(w, meta)
     w.write(0, "\nData\n====\n")
     data = cm.get("data") or {}
     for key in sorted(data):
