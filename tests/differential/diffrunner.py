@@ -14,7 +14,6 @@ case's namespaces have converged (bounded by a deadline; never a blind sleep).
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import shutil
@@ -28,6 +27,8 @@ from pathlib import Path
 
 import yaml
 from diffnorm import Tally, compare_text
+
+from ingresslab.kube.pods import pod_ready
 
 __all__ = ["Case", "Outcome", "load_accepted", "load_cases", "run_case"]
 
@@ -191,10 +192,7 @@ def _matches(selector: dict, labels: dict) -> bool:
 
 
 def _ready(pod: dict) -> bool:
-    conditions = pod.get("status", {}).get("conditions", [])
-    return any(c["type"] == "Ready" and c["status"] == "True" for c in conditions) and bool(
-        pod.get("status", {}).get("podIP")
-    )
+    return pod_ready(pod) and bool(pod.get("status", {}).get("podIP"))
 
 
 def unsettled(api: Api, namespace: str) -> str | None:
@@ -450,7 +448,3 @@ def run_case(case: Case, cluster, workdir: Path, rules: list[dict]) -> Outcome:
     outcome.diff, outcome.accepted = compare(case, outcome.sandbox, outcome.reference, rules)
     outcome.seconds = time.monotonic() - started
     return outcome
-
-
-def kubectl_env(cluster) -> dict[str, str]:
-    return {**os.environ, "KUBECONFIG": str(cluster.kubeconfig)}
