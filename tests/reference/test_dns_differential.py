@@ -118,28 +118,34 @@ class Side:
 
 
 def _wait_reference_ready(cluster) -> str:
+    """The pod's IP once the API server lists it in the Endpoints of both Services that select it."""
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        done = cluster.kubectl_run("get", "endpoints", "web-headless", "-n", NS, "-o", "json")
+        done = cluster.kubectl_run("get", "endpoints", "web", "web-headless", "-n", NS, "-o", "json")
         if done.returncode == 0:
-            subsets = json.loads(done.stdout).get("subsets") or []
-            addresses = [a["ip"] for s in subsets for a in s.get("addresses") or []]
-            if addresses:
-                return addresses[0]
+            found = [
+                [a["ip"] for s in ep.get("subsets") or [] for a in s.get("addresses") or []]
+                for ep in json.loads(done.stdout).get("items") or []
+            ]
+            if len(found) == 2 and all(found) and found[0] == found[1]:
+                return found[0][0]
         time.sleep(0.5)
-    raise AssertionError("the reference cluster's endpoints for web-headless never became ready")
+    raise AssertionError("the reference cluster's endpoints for web and web-headless never became ready")
 
 
-def _wait_coredns_sees(port: int, name: str) -> None:
-    """CoreDNS's informers learn of new endpoints a moment after the API server has them."""
+def _wait_coredns_sees(port: int, pod_ip: str, services: int) -> None:
+    """CoreDNS's informers learn of new endpoints a moment after the API server has them: wait until the
+    pod IP's PTR names every Service whose Endpoints hold it, as the API server lists them."""
+    reverse = ".".join(reversed(pod_ip.split("."))) + ".in-addr.arpa."
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         # +dnssec: the DO bit is part of CoreDNS's cache key, so this poll leaves no entry the questions
         # below could hit (they would see a lower TTL and `aa`).
-        if _run_dig(port, "+dnssec", "+short", "+time=2", "A", name).strip():  # a later +time wins
+        answer = _run_dig(port, "+dnssec", "+short", "+time=2", "PTR", reverse)  # a later +time wins
+        if len(answer.split()) == services:
             return
         time.sleep(0.5)
-    raise AssertionError(f"the reference CoreDNS never answered {name}")
+    raise AssertionError(f"the reference CoreDNS never named {services} Services for {pod_ip}")
 
 
 @pytest.fixture(scope="module")
@@ -147,9 +153,7 @@ def sides(reference_cluster):
     done = reference_cluster.kubectl_run("apply", "-f", "-", stdin=MANIFESTS)
     assert done.returncode == 0, done.stderr
     ref_pod_ip = _wait_reference_ready(reference_cluster)
-    _wait_coredns_sees(
-        reference_cluster.dns_port, f"{ref_pod_ip.replace('.', '-')}.web-headless.{NS}.svc.cluster.local."
-    )
+    _wait_coredns_sees(reference_cluster.dns_port, ref_pod_ip, services=2)
     ref_log = Path(reference_cluster.directory) / "logs" / "coredns.log"
 
     sandbox = SandboxBackend(None, seed=11)
