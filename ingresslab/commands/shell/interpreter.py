@@ -1,7 +1,8 @@
 """Running a parsed script: every command name is looked up in a registry of Python functions.
 
-No host process is ever started. Output is gathered per stream; a pipeline hands one command's stdout to the
-next as its stdin; a command that raises becomes a short stderr message and exit code 1.
+No host process is ever started. Output is gathered per stream and, as a terminal shows it, in one transcript
+in the order written; a pipeline hands one command's stdout to the next as its stdin; a command that raises
+becomes a short stderr message and exit code 1.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from ingresslab.commands.result import CommandFunc, CommandResult, Invocation
+from ingresslab.commands.result import STDERR, STDOUT, CommandFunc, CommandResult, Invocation
 from ingresslab.commands.shell.builtins import BUILTINS
 from ingresslab.commands.shell.errors import ShellExit, ShellSyntaxError
 from ingresslab.commands.shell.expand import Expander, ExpansionError
@@ -37,8 +38,24 @@ class Options:
 
 @dataclass(slots=True)
 class _Streams:
+    """Where output goes: `out` and `err` per stream, and `transcript`, both streams in the order written.
+
+    Inside `$(…)` stdout is captured (`record_out` False: it never reaches the terminal) while stderr still
+    goes to the caller's terminal, in order."""
+
     out: list[str] = field(default_factory=list)
     err: list[str] = field(default_factory=list)
+    transcript: list[tuple[str, str]] = field(default_factory=list)
+    record_out: bool = True
+
+    def write_out(self, text: str, into: list[str]) -> None:
+        into.append(text)
+        if into is self.out and self.record_out:
+            self.transcript.append((STDOUT, text))
+
+    def write_err(self, text: str) -> None:
+        self.err.append(text)
+        self.transcript.append((STDERR, text))
 
 
 class Shell:
@@ -75,7 +92,7 @@ class Shell:
 
     # -- public ------------------------------------------------------------------------------------------
     def run(self, text: str) -> CommandResult:
-        """Parse the whole script, then run it; stdout/stderr concatenated, exit code of the last command."""
+        """Parse the whole script, then run it; the output in the order written, exit code of the last command."""
         if not isinstance(text, str):
             raise TypeError(f"Shell.run expects the script as a str, got {type(text).__name__}")
         # notebooks pasted from Windows editors carry CRLF; bash would make "\r" part of the last word
@@ -97,14 +114,14 @@ class Shell:
         finally:
             self._streams = saved
         code = self.status if script.items else 0
-        return CommandResult("".join(streams.out), "".join(streams.err), code)
+        return CommandResult.from_transcript(streams.transcript, code)
 
     def call(self, argv: list[str], stdin: str = "") -> CommandResult:
         """Run one command by name (builtin or registered), as `command NAME …` does."""
         return self._invoke(argv, stdin, [])
 
     def write_stderr(self, text: str) -> None:
-        self._streams.err.append(text)
+        self._streams.write_err(text)
 
     # -- VarScope for the expander -----------------------------------------------------------------------
     def lookup(self, name: str) -> str | None:
@@ -191,14 +208,12 @@ class Shell:
             self.env.update(assigns)
             return self._sub_status if self._sub_status is not None else 0
         result = self._invoke(argv, stdin, assigns)
-        for text, fd in ((result.stdout, 1), (result.stderr, 2)):
-            if not text:
-                continue
-            target = fds[fd]
+        for stream, text in result.chunks:  # in the order the command wrote them
+            target = fds[1 if stream == STDOUT else 2]
             if target == "out":
-                out.append(text)
+                self._streams.write_out(text, out)
             elif target == "err":
-                self._streams.err.append(text)
+                self._streams.write_err(text)
         return result.returncode
 
     def _expand_words(self, command: Command, expander: Expander) -> list[str]:
@@ -280,7 +295,7 @@ class Shell:
     def _substitute(self, sub: CommandSub) -> str:
         captured: list[str] = []
         saved = self._streams
-        self._streams = _Streams(captured, saved.err)
+        self._streams = _Streams(captured, saved.err, saved.transcript, record_out=False)
         self._depth += 1
         try:
             with self._isolated():
