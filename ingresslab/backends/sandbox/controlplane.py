@@ -46,7 +46,7 @@ class ControlPlane:
 def control_plane() -> ControlPlane:
     """The sandbox's admission plugins and controllers, minikube's add-ons included, in their running order."""
     # Imported here: these modules import `cluster`, which builds its control plane through this function.
-    from ingresslab.backends.sandbox.addons import ingress_nginx, istio
+    from ingresslab.backends.sandbox.addons import gateway_api, ingress_nginx, istio
     from ingresslab.backends.sandbox.controllers import core, defaults, endpoints, services, workloads
 
     return ControlPlane.build(
@@ -72,5 +72,7 @@ def control_plane() -> ControlPlane:
             ("deployments.apps", workloads.reconcile_deployment),
             ("replicasets.apps", workloads.reconcile_replicaset),
             ("ingresses.networking.k8s.io", ingress_nginx.on_ingress),
+            (gateway_api.GATEWAY_KEY, gateway_api.on_gateway_deleted),  # the garbage collector's part
+            *((key, gateway_api.on_change) for key in gateway_api.WATCHED),  # istiod's Gateway API controllers
         ),
     )
