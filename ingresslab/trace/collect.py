@@ -11,7 +11,7 @@ from ingresslab.entrypoints.registry import EntryPoints
 from ingresslab.errors import IngresslabError
 from ingresslab.logs import ParseReport, parse_lines
 
-__all__ = ["LogSource", "ParsedLine", "collect", "parse_sources"]
+__all__ = ["LogSource", "ParsedLine", "collect", "parse_sources", "plan_sources", "source_format"]
 
 _SYSTEM_NAMESPACES = {"kube-system", "kube-public", "kube-node-lease", "istio-system", "ingress-nginx"}
 
@@ -58,6 +58,38 @@ def _logs(backend, pod: dict, container: str, tail: int | None, since: int | Non
         return ""  # a pod that went away between list and logs leaves no evidence; the trace says what is missing
 
 
+def plan_sources(pods: Iterable[dict], entry_points: EntryPoints) -> list[tuple[dict, str, str]]:
+    """Which containers' logs a trace reads, in reading order, as (pod, component, container): each entry
+    point's pods (recognised by the registry's selectors), CoreDNS, and every container outside the system
+    namespaces."""
+    chosen: list[tuple[dict, str, str]] = []
+    for pod in pods:
+        meta, spec = pod["metadata"], pod.get("spec", {})
+        labels = meta.get("labels") or {}
+        ns = meta.get("namespace")
+        containers = [c["name"] for c in spec.get("containers") or []]
+        entry = entry_points.for_pod(pod)
+        if entry is not None and entry.component is not None:
+            chosen.append((pod, entry.component, entry.container(pod) or ""))
+        elif labels.get("k8s-app") == "kube-dns":
+            chosen.append((pod, Component.COREDNS, containers[0]))
+        elif ns in _SYSTEM_NAMESPACES:
+            continue
+        else:
+            chosen += [
+                (pod, Component.SIDECAR if c == "istio-proxy" else Component.APP, c) for c in containers
+            ]
+    return chosen
+
+
+def source_format(component: str, entry_points: EntryPoints) -> str:
+    """The log format a component writes: an entry point's own, CoreDNS's, else detected line by line."""
+    entry = entry_points.for_component(component)
+    if entry is not None:
+        return entry.log_format
+    return "coredns" if component == Component.COREDNS else "auto"
+
+
 def collect(
     backend,
     *,
@@ -65,29 +97,14 @@ def collect(
     since_seconds: int | None = None,
     entry_points: EntryPoints | None = None,
 ) -> list[LogSource]:
-    """The logs of every component on the ingress path, most recent `tail` lines of each: each entry point's
-    pods (recognised by the registry's selectors), CoreDNS, and every container outside the system namespaces."""
+    """The logs of every component on the ingress path (see `plan_sources`), most recent `tail` lines of each."""
     entry_points = entry_points if entry_points is not None else _default_entry_points()
     sources: list[LogSource] = []
-    pods = backend.list("pods", "*")
-    for pod in pods:
-        meta, spec = pod["metadata"], pod.get("spec", {})
-        labels = meta.get("labels") or {}
-        ns = meta.get("namespace")
-        containers = [c["name"] for c in spec.get("containers") or []]
+    for pod, component, container in plan_sources(backend.list("pods", "*"), entry_points):
+        meta = pod["metadata"]
+        text = _logs(backend, pod, container, tail, since_seconds)
         ip = pod.get("status", {}).get("podIP")
-        entry = entry_points.for_pod(pod)
-        if entry is not None and entry.component is not None:
-            chosen = [(entry.component, entry.container(pod) or "")]
-        elif labels.get("k8s-app") == "kube-dns":
-            chosen = [(Component.COREDNS, containers[0])]
-        elif ns in _SYSTEM_NAMESPACES:
-            continue
-        else:
-            chosen = [(Component.SIDECAR if c == "istio-proxy" else Component.APP, c) for c in containers]
-        for component, container in chosen:
-            text = _logs(backend, pod, container, tail, since_seconds)
-            sources.append(LogSource(component, ns, meta["name"], container, text, ip))
+        sources.append(LogSource(component, meta.get("namespace"), meta["name"], container, text, ip))
     return sources
 
 
@@ -100,10 +117,6 @@ def parse_sources(
     """Parse each source in its component's log format (an entry point's own, CoreDNS's, else detected)."""
     entry_points = entry_points if entry_points is not None else _default_entry_points()
     for source in sources:
-        entry = entry_points.for_component(source.component)
-        if entry is not None:
-            fmt = entry.log_format
-        else:
-            fmt = "coredns" if source.component == Component.COREDNS else "auto"
+        fmt = source_format(source.component, entry_points)
         for record in parse_lines(source.text.splitlines(), format=fmt, report=report):
             yield ParsedLine(source, record)

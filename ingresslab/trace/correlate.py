@@ -14,8 +14,9 @@ own lines and has its own strategy, see `trace/entries.py`), then the shared tai
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from ingresslab.entrypoints.components import Component
 from ingresslab.entrypoints.registry import EntryPoint, EntryPoints
@@ -25,7 +26,7 @@ from ingresslab.trace.model import Hop, Trace
 from ingresslab.trace.tail import RequestHint, Tail, pod_of, time_of
 from ingresslab.trace.topology import Topology
 
-__all__ = ["LogIndex", "RequestHint", "correlate", "correlate_all"]
+__all__ = ["LogIndex", "RequestHint", "TraceIndex", "correlate", "correlate_all"]
 
 
 def _default_entry_points() -> EntryPoints:
@@ -33,6 +34,19 @@ def _default_entry_points() -> EntryPoints:
     from ingresslab.entrypoints.builtin import default_entry_points
 
     return default_entry_points()
+
+
+@runtime_checkable
+class TraceIndex(Protocol):
+    """What a trace looks up in the logs. `LogIndex` builds it from a list of parsed lines; the followed logs
+    of `ingresslab.trace.logindex` keep one up to date as the logs grow."""
+
+    entry_points: EntryPoints
+
+    def entry_for(self, request_id: str) -> tuple[EntryPoint, ParsedLine] | None: ...
+    def find_by_hint(self, hint: RequestHint) -> tuple[EntryPoint, ParsedLine] | None: ...
+    def inbound(self, request_id: str) -> Sequence[ParsedLine]: ...
+    def nearest_app(self, pod: str | None, path: str | None, at: datetime | None) -> ParsedLine | None: ...
 
 
 class LogIndex:
@@ -75,6 +89,10 @@ class LogIndex:
                 return entry, line
         return None
 
+    def inbound(self, request_id: str) -> Sequence[ParsedLine]:
+        """Sidecar inbound lines that carry this request id, in reading order."""
+        return self.inbound_by_id.get(request_id, ())
+
     def find_by_hint(self, hint: RequestHint) -> tuple[EntryPoint, ParsedLine] | None:
         """For front ends that mint their own request id: the latest line that fits what was sent."""
         for entry in self.entry_points:
@@ -105,7 +123,7 @@ class LogIndex:
 
 def correlate(
     request_id: str | None,
-    lines: Iterable[ParsedLine] | LogIndex,
+    lines: Iterable[ParsedLine] | TraceIndex,
     topology: Topology,
     *,
     hint: RequestHint | None = None,
@@ -118,7 +136,7 @@ def correlate(
     front ends registered there.
     """
     hint = hint or RequestHint()
-    index = lines if isinstance(lines, LogIndex) else LogIndex(lines, entry_points)
+    index = lines if isinstance(lines, TraceIndex) else LogIndex(lines, entry_points)
     found = index.entry_for(request_id) if request_id else None
     if found is None and (hint.path or hint.after):
         found = index.find_by_hint(hint)

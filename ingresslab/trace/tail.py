@@ -92,7 +92,7 @@ def port_of(addr: str | None) -> int | None:
 class Tail:
     """What a strategy needs to finish a trace: the log index, the cluster objects and the sender's hint."""
 
-    index: Any  # a correlate.LogIndex (not imported: correlate imports this module)
+    index: Any  # a correlate.TraceIndex: LogIndex, or logindex.FollowedLogs (not imported: they import this module)
     topology: Topology
     hint: RequestHint
 
@@ -145,7 +145,7 @@ class Tail:
         pod_ip = pod.get("status", {}).get("podIP")
         sidecar = [
             ln
-            for ln in self.index.inbound_by_id.get(request_id or "", ())
+            for ln in self.index.inbound(request_id or "")
             if pod_of(ln) == name or ip_of(ln.record.downstream_local_address) == pod_ip
         ]
         if sidecar:
