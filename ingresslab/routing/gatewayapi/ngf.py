@@ -1,0 +1,447 @@
+"""NGINX Gateway Fabric's view of a Gateway and its HTTPRoutes: statuses and nginx config, in the route model.
+
+Version emulated: NGF **v2.6.7** (the per-Gateway data plane: control plane `nginx-gateway` in namespace
+`nginx-gateway`, one NGINX Deployment + Service `<gateway>-nginx` per Gateway). NGF 2.x wants Gateway API
+>= v1.3 (2.6.x: v1.5.1, Kubernetes 1.31+); the 1.x line (1.3/1.4 were built for v1.1.0) runs NGINX inside the
+controller pod, which is not the model the reference sheet describes. NGF 2.6.7 compares the installed CRDs'
+`gateway.networking.k8s.io/bundle-version` with v1.5.1: same major, other minor → *best effort* (GatewayClass
+`Accepted` True, `SupportedVersion` False "…not recommended. Recommended version is v1.5.1"); another major →
+not accepted. Both bundles the sandbox vendors (v1.1.0, v1.6.1) are thus best effort; the notebook installs
+the v1.6.1 standard bundle for NGF (ReferenceGrant v1, closest to what 2.6.7 expects).
+
+How NGF lays out nginx.conf (internal/controller/state/dataplane, nginx/config, at v2.6.7), as modelled here:
+- one `server` per port and hostname: the listener hostname intersected with each attached route's hostnames
+  (neither set: `server_name ~^`, which takes every Host); a Host no server takes reaches the port's
+  `default_server`, which does `return 404` (→ `Selection(None, None)` here);
+- locations from every attached rule's matches, tried in Gateway API precedence (the core's `match_key`, then
+  oldest route, namespace/name, rule order); a request no location takes gets nginx's own 404;
+- upstreams `<ns>_<svc>_<port>` (service port number); an invalid backendRef proxies to upstream
+  `invalid-backend-ref` (`unix:/var/run/nginx/nginx-500-server.sock`, `return 500`); an upstream without
+  ready endpoints has the 503 server only.
+Route parent statuses use NGF's texts (internal/controller/state/conditions/conditions.go) and the backendRef
+messages of graph/backend_refs.go (k8s field-error strings).
+
+Attachment here is NGF's own reading of parentRefs (sectionName/port, allowedRoutes namespaces and kinds,
+hostname intersection); `resolve()` is the one seam a shared Gateway API resolver can replace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ingresslab.routing.gatewayapi.matching import route_match, rule_matches
+from ingresslab.routing.gatewayapi.precedence import match_key, route_order_key
+from ingresslab.routing.hosts import SUFFIX_WILDCARD
+from ingresslab.routing.model import Destination, Route, RouteConfiguration, Source, VirtualHost
+
+__all__ = [
+    "BUNDLE_VERSION",
+    "CATCH_ALL_SERVER",
+    "CONTROLLER_NAME",
+    "GATEWAY_CLASS",
+    "INVALID_BACKEND_REF",
+    "Condition",
+    "NgfUpstream",
+    "Resolution",
+    "gateway_class_conditions",
+    "hostname_intersection",
+    "ngf_route_configs",
+    "resolve",
+]
+
+CONTROLLER_NAME = "gateway.nginx.org/nginx-gateway-controller"
+GATEWAY_CLASS = "nginx"
+BUNDLE_VERSION = (
+    "v1.5.1"  # the Gateway API version NGF v2.6.7 is built against (internal/framework/...consts)
+)
+INVALID_BACKEND_REF = "invalid-backend-ref"
+CATCH_ALL_SERVER = "~^"
+GROUP = "gateway.networking.k8s.io"
+_HTTP_PROTOCOLS = ("HTTP", "HTTPS")
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One status condition as NGF reports it (type, status, reason, message)."""
+
+    type: str
+    status: str
+    reason: str
+    message: str
+
+    def as_dict(self, generation: int | None, when: str) -> dict:
+        """The metav1.Condition, keys in the order the API server returns them."""
+        return {
+            "type": self.type,
+            "status": self.status,
+            "observedGeneration": generation or 1,
+            "lastTransitionTime": when,
+            "reason": self.reason,
+            "message": self.message,
+        }
+
+
+def dedupe(conds: Iterable[Condition]) -> list[Condition]:
+    """NGF's DeduplicateConditions: per type the last one wins, ordered by where each last one stood."""
+    conds = list(conds)
+    last = {c.type: i for i, c in enumerate(conds)}
+    return [c for i, c in enumerate(conds) if last[c.type] == i]
+
+
+# -- texts (conditions.go) ---------------------------------------------------------------------------------
+ROUTE_ACCEPTED = Condition("Accepted", "True", "Accepted", "The Route is accepted")
+ROUTE_RESOLVED = Condition("ResolvedRefs", "True", "ResolvedRefs", "All references are resolved")
+ROUTE_NOT_ALLOWED = Condition(
+    "Accepted", "False", "NotAllowedByListeners", "The Route is not allowed by any listener"
+)
+ROUTE_NO_HOSTNAME = Condition(
+    "Accepted",
+    "False",
+    "NoMatchingListenerHostname",
+    "The Listener hostname does not match the Route hostnames",
+)
+ROUTE_NO_PARENT = Condition(
+    "Accepted", "False", "NoMatchingParent", "The Listener is not found for this parent ref"
+)
+LISTENER_CONDITIONS = (
+    Condition("Programmed", "True", "Programmed", "The Listener is programmed"),
+    Condition("Accepted", "True", "Accepted", "The Listener is accepted"),
+    Condition("ResolvedRefs", "True", "ResolvedRefs", "All references are resolved"),
+    Condition("Conflicted", "False", "NoConflicts", "No conflicts"),
+)
+GATEWAY_CONDITIONS = (
+    Condition("Accepted", "True", "Accepted", "The Gateway is accepted"),
+    Condition("Programmed", "True", "Programmed", "The Gateway is programmed"),
+)
+
+
+def gateway_class_conditions(
+    bundle_versions: Iterable[str], params_resolved: bool | None = True
+) -> list[Condition]:
+    """The GatewayClass conditions for the installed CRDs' bundle versions and its parametersRef.
+
+    `params_resolved`: True (NginxProxy found), False (not found), None (no parametersRef).
+    """
+    conds = [
+        Condition("Accepted", "True", "Accepted", "The GatewayClass is accepted"),
+        Condition(
+            "SupportedVersion", "True", "SupportedVersion", "The Gateway API CRD versions are supported"
+        ),
+    ]
+    want = _major_minor(BUNDLE_VERSION)
+    versions = [_major_minor(v) for v in bundle_versions if v]
+    if any(v[0] != want[0] for v in versions):
+        text = f"The Gateway API CRD versions are not supported. Please install version {BUNDLE_VERSION}"
+        conds += [
+            Condition("Accepted", "False", "UnsupportedVersion", text),
+            Condition("SupportedVersion", "False", "UnsupportedVersion", text),
+        ]
+        return dedupe(conds)
+    if any(v[1] != want[1] for v in versions):
+        conds.append(
+            Condition(
+                "SupportedVersion",
+                "False",
+                "UnsupportedVersion",
+                f"The Gateway API CRD versions are not recommended. Recommended version is {BUNDLE_VERSION}",
+            )
+        )
+    if params_resolved is True:
+        conds.append(
+            Condition("ResolvedRefs", "True", "ResolvedRefs", "The ParametersRef resource is resolved")
+        )
+    elif params_resolved is False:
+        conds.append(
+            Condition(
+                "ResolvedRefs",
+                "False",
+                "ParametersRefNotFound",
+                "The ParametersRef resource could not be found",
+            )
+        )
+    return dedupe(conds)
+
+
+def _major_minor(version: str) -> tuple[str, str]:
+    parts = version.lstrip("v").split(".")
+    return (parts[0], parts[1] if len(parts) > 1 else "")
+
+
+# -- upstreams ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class NgfUpstream:
+    """An NGF upstream: a Service port (`<ns>_<svc>_<port>`), or `invalid-backend-ref` (500)."""
+
+    namespace: str
+    service: str
+    port: int | None = None
+    invalid: bool = False
+
+    @property
+    def name(self) -> str:
+        if self.invalid:
+            return INVALID_BACKEND_REF
+        return f"{self.namespace}_{self.service}_{self.port}"
+
+
+def _field_path(rule: int, ref: int, leaf: str) -> str:
+    return f"spec.rules[{rule}].backendRefs[{ref}].{leaf}"
+
+
+def _check_backend(
+    ref: dict, route_ns: str, rule: int, index: int, services: dict, grants: list[dict]
+) -> tuple[NgfUpstream, Condition | None]:
+    """One backendRef as graph/backend_refs.go validates it: (upstream, failing ResolvedRefs condition)."""
+    name = ref.get("name", "")
+    ns = ref.get("namespace") or route_ns
+    group, kind = ref.get("group", ""), ref.get("kind", "Service")
+    bad = NgfUpstream(ns, name, ref.get("port"), invalid=True)
+    if group not in ("", "core"):
+        msg = (
+            f'{_field_path(rule, index, "group")}: Unsupported value: "{group}": supported values: "core", ""'
+        )
+        return bad, Condition("ResolvedRefs", "False", "InvalidKind", msg)
+    if kind != "Service":
+        msg = f'{_field_path(rule, index, "kind")}: Unsupported value: "{kind}": supported values: "Service"'
+        return bad, Condition("ResolvedRefs", "False", "InvalidKind", msg)
+    if ns != route_ns and not _granted(grants, route_ns, ns, name):
+        msg = (
+            f"{_field_path(rule, index, 'namespace')}: Forbidden: Backend ref to Service {ns}/{name} not permitted "
+            "by any ReferenceGrant"
+        )
+        return bad, Condition("ResolvedRefs", "False", "RefNotPermitted", msg)
+    port = ref.get("port")
+    if port is None:
+        msg = f"{_field_path(rule, index, 'port')}: Required value: port cannot be nil"
+        return bad, Condition("ResolvedRefs", "False", "UnsupportedValue", msg)
+    svc = services.get((ns, name))
+    if svc is None:
+        msg = f'{_field_path(rule, index, "name")}: Not found: "{name}"'
+        return bad, Condition("ResolvedRefs", "False", "BackendNotFound", msg)
+    if not any(int(p.get("port", 0)) == int(port) for p in (svc.get("spec") or {}).get("ports") or []):
+        msg = f"No matching port for Service {name} and port {port}"
+        return bad, Condition("ResolvedRefs", "False", "BackendNotFound", msg)
+    return NgfUpstream(ns, name, int(port)), None
+
+
+def _granted(grants: list[dict], route_ns: str, svc_ns: str, svc_name: str) -> bool:
+    """A ReferenceGrant in the Service's namespace lets HTTPRoutes of `route_ns` refer to it."""
+    for grant in grants:
+        if (grant.get("metadata") or {}).get("namespace") != svc_ns:
+            continue
+        spec = grant.get("spec") or {}
+        from_ok = any(
+            f.get("group") == GROUP and f.get("kind") == "HTTPRoute" and f.get("namespace") == route_ns
+            for f in spec.get("from") or []
+        )
+        to_ok = any(
+            t.get("group", "") in ("", "core")
+            and t.get("kind") == "Service"
+            and t.get("name") in (None, "", svc_name)
+            for t in spec.get("to") or []
+        )
+        if from_ok and to_ok:
+            return True
+    return False
+
+
+# -- hostnames and attachment ------------------------------------------------------------------------------
+def _wild_covers(wildcard: str, host: str) -> bool:
+    """Gateway API wildcards cover any depth: `*.example.com` takes `a.b.example.com`, not `example.com`."""
+    return host.endswith(wildcard[1:]) and len(host) > len(wildcard) - 1
+
+
+def hostname_intersection(listener_host: str | None, route_hosts: Iterable[str]) -> list[str]:
+    """The server names a route gets on a listener ([] = none match; `~^` = neither side has one)."""
+    route_hosts = [h.lower() for h in route_hosts]
+    listener_host = (listener_host or "").lower()
+    if not listener_host:
+        return route_hosts or [CATCH_ALL_SERVER]
+    if not route_hosts:
+        return [listener_host]
+    out: list[str] = []
+    for host in route_hosts:
+        got = _narrower(listener_host, host)
+        if got is not None and got not in out:
+            out.append(got)
+    return out
+
+
+def _narrower(a: str, b: str) -> str | None:
+    """The more specific of two hostnames when one covers the other, else None."""
+    if a == b:
+        return a
+    a_wild, b_wild = a.startswith("*."), b.startswith("*.")
+    if a_wild and _wild_covers(a, b[2:] if b_wild else b):
+        return b
+    if b_wild and _wild_covers(b, a[2:] if a_wild else a):
+        return a
+    return None
+
+
+def _namespace_allowed(listener: dict, gateway_ns: str, route_ns: str, namespaces: dict) -> bool:
+    allowed = (listener.get("allowedRoutes") or {}).get("namespaces") or {}
+    origin = allowed.get("from", "Same")
+    if origin == "All":
+        return True
+    if origin == "Same":
+        return route_ns == gateway_ns
+    if origin == "Selector":
+        selector = allowed.get("selector") or {}
+        labels = ((namespaces.get(route_ns) or {}).get("metadata") or {}).get("labels") or {}
+        if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
+            return False
+        for expr in selector.get("matchExpressions") or []:
+            key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+            if (
+                (op == "In" and labels.get(key) not in values)
+                or (op == "NotIn" and labels.get(key) in values)
+                or (op == "Exists" and key not in labels)
+                or (op == "DoesNotExist" and key in labels)
+            ):
+                return False
+        return True
+    return False
+
+
+def _kind_allowed(listener: dict) -> bool:
+    if listener.get("protocol") not in _HTTP_PROTOCOLS:
+        return False
+    kinds = (listener.get("allowedRoutes") or {}).get("kinds")
+    if not kinds:
+        return True
+    return any(k.get("kind") == "HTTPRoute" and k.get("group", GROUP) == GROUP for k in kinds)
+
+
+def _refers_to(parent: dict, gateway: dict, route_ns: str) -> bool:
+    meta = gateway["metadata"]
+    return (
+        parent.get("group", GROUP) == GROUP
+        and parent.get("kind", "Gateway") == "Gateway"
+        and parent.get("name") == meta["name"]
+        and (parent.get("namespace") or route_ns) == meta.get("namespace", "default")
+    )
+
+
+# -- resolution --------------------------------------------------------------------------------------------
+@dataclass
+class Resolution:
+    """What NGF derives for one Gateway: per-listener attached routes, route parent statuses, nginx servers.
+
+    - `attached[listener name]`: the routes (namespace, name) bound to it (the status' attachedRoutes);
+    - `parents[(route ns, route name)]`: a list of (parentRef, conditions) for this Gateway's parentRefs;
+    - `servers[port][hostname]`: the ordered routes of each nginx server.
+    """
+
+    attached: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    parents: dict[tuple[str, str], list[tuple[dict, list[Condition]]]] = field(default_factory=dict)
+    servers: dict[int, dict[str, list[Route]]] = field(default_factory=dict)
+
+
+def _rule_destinations(
+    route: dict, rule_index: int, rule: dict, services: dict, grants: list[dict]
+) -> tuple[tuple[Destination, ...], list[Condition]]:
+    ns = route["metadata"].get("namespace") or "default"
+    dests: list[Destination] = []
+    failures: list[Condition] = []
+    for j, ref in enumerate(rule.get("backendRefs") or []):
+        upstream, problem = _check_backend(ref, ns, rule_index, j, services, grants)
+        if problem is not None:
+            failures.append(problem)
+        dests.append(Destination(upstream, int(ref.get("weight", 1))))
+    if not dests:
+        dests.append(Destination(NgfUpstream(ns, "", None, invalid=True), 1))
+    return tuple(dests), failures
+
+
+def resolve(
+    gateway: dict,
+    routes: Iterable[dict],
+    services: Iterable[dict] = (),
+    reference_grants: Iterable[dict] = (),
+    namespaces: Iterable[dict] = (),
+) -> Resolution:
+    """Bind HTTPRoutes to the Gateway's listeners and build each port's servers, NGF's way."""
+    gw_ns = gateway["metadata"].get("namespace") or "default"
+    listeners = [lst for lst in (gateway.get("spec") or {}).get("listeners") or []]
+    svc_index = {(s["metadata"].get("namespace") or "default", s["metadata"]["name"]): s for s in services}
+    ns_index = {n["metadata"]["name"]: n for n in namespaces}
+    grants = list(reference_grants)
+    res = Resolution(attached={lst["name"]: [] for lst in listeners})
+    entries: dict[int, dict[str, list[tuple[tuple, tuple, Route]]]] = {}
+    for route in sorted(routes, key=route_order_key):
+        meta = route["metadata"]
+        route_ns, route_name = meta.get("namespace") or "default", meta["name"]
+        spec = route.get("spec") or {}
+        ours = [p for p in spec.get("parentRefs") or [] if _refers_to(p, gateway, route_ns)]
+        if not ours:
+            continue
+        rules = spec.get("rules") or [{}]
+        built = [_rule_destinations(route, i, rule, svc_index, grants) for i, rule in enumerate(rules)]
+        failures = [c for _, fails in built for c in fails]
+        for parent in ours:
+            candidates = [
+                lst
+                for lst in listeners
+                if (not parent.get("sectionName") or lst["name"] == parent["sectionName"])
+                and (parent.get("port") is None or int(lst.get("port", 0)) == int(parent["port"]))
+            ]
+            conds = [ROUTE_ACCEPTED, ROUTE_RESOLVED]
+            if not candidates:
+                conds.append(ROUTE_NO_PARENT)
+            else:
+                allowed = [
+                    lst
+                    for lst in candidates
+                    if _kind_allowed(lst) and _namespace_allowed(lst, gw_ns, route_ns, ns_index)
+                ]
+                bound = [
+                    (lst, hostname_intersection(lst.get("hostname"), spec.get("hostnames") or []))
+                    for lst in allowed
+                ]
+                bound = [(lst, hosts) for lst, hosts in bound if hosts]
+                if not allowed:
+                    conds.append(ROUTE_NOT_ALLOWED)
+                elif not bound:
+                    conds.append(ROUTE_NO_HOSTNAME)
+                for lst, hosts in bound:
+                    if (route_ns, route_name) not in res.attached[lst["name"]]:
+                        res.attached[lst["name"]].append((route_ns, route_name))
+                    port = int(lst.get("port", 80))
+                    for host in hosts:
+                        bucket = entries.setdefault(port, {}).setdefault(host, [])
+                        for i, rule in enumerate(rules):
+                            dests = built[i][0]
+                            for m, match in enumerate(rule_matches(rule)):
+                                key = (route_ns, route_name, i, m)
+                                if any(e[1] == key for e in bucket):
+                                    continue  # the same rule reached through two listeners on one port
+                                r = Route(
+                                    route_match(match),
+                                    dests,
+                                    source=Source("HTTPRoute", route_name, route_ns, i, m),
+                                )
+                                bucket.append((match_key(match), key, r))
+            conds += failures
+            res.parents.setdefault((route_ns, route_name), []).append((parent, dedupe(conds)))
+    for port, hosts in entries.items():
+        res.servers[port] = {
+            host: [e[2] for e in sorted(bucket, key=lambda e: e[0])]  # stable: route order, rule, match
+            for host, bucket in hosts.items()
+        }
+    return res
+
+
+def ngf_route_configs(resolution: Resolution) -> dict[int, RouteConfiguration]:
+    """Each port's nginx servers as a RouteConfiguration; a Host none takes selects nothing (default server 404)."""
+    out: dict[int, RouteConfiguration] = {}
+    for port, hosts in sorted(resolution.servers.items()):
+        vhosts = tuple(
+            VirtualHost(host, ("*" if host == CATCH_ALL_SERVER else host,), tuple(routes))
+            for host, routes in hosts.items()
+        )
+        out[port] = RouteConfiguration(
+            f"ngf_{port}", vhosts, wildcard=SUFFIX_WILDCARD, strip_trailing_dot=True
+        )
+    return out
