@@ -18,6 +18,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def figure_png(fig: Any) -> bytes:
+    """PNG bytes of a matplotlib Figure, or of anything with a `png()` method (a trace Diagram)."""
+    if hasattr(fig, "png"):
+        return fig.png()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90)
     return buf.getvalue()
