@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ingresslab.trace.model import Hop, Trace
 
-__all__ = ["compare_table", "html_table", "text_table"]
+__all__ = ["JOIN_FIELDS", "compare_table", "html_table", "text_table"]
 
 
 def _status(hop: Hop) -> str:
@@ -63,19 +63,64 @@ def text_table(trace: Trace) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _highlight(raw: str, fields: dict) -> str:
-    """Escape the raw line and mark every evidence value that appears in it."""
-    marks: list[tuple[int, int]] = []
-    for value in fields.values():
+# Fields that join a log line to the request or to the next hop: the request id, the upstream it names, and for
+# the app (which logs no id) path and time. They are the ones the hop table shows and highlights first.
+JOIN_FIELDS = (
+    "req_id",
+    "request_id",
+    "proxy_upstream_name",
+    "upstream_cluster",
+    "upstream_addr",
+    "upstream_host",
+    "path",
+    "time",
+    "start_time",
+)
+
+# Theme variables only, so the table reads the same in JupyterLab's light and dark themes.
+_CSS = """
+.ingresslab-trace{color:var(--jp-ui-font-color1);font-size:var(--jp-ui-font-size1,13px)}
+.ingresslab-trace table{border-collapse:collapse;width:100%;table-layout:auto;margin:4px 0}
+.ingresslab-trace th{text-align:left;font-weight:600;color:var(--jp-ui-font-color1);
+  background:var(--jp-layout-color2);border-bottom:1px solid var(--jp-border-color1);padding:2px 6px}
+.ingresslab-trace td{vertical-align:top;text-align:left;padding:2px 6px;line-height:1.35;
+  border-bottom:1px solid var(--jp-border-color2);color:var(--jp-ui-font-color1)}
+.ingresslab-trace tr.unlogged td{color:var(--jp-ui-font-color2);font-style:italic}
+.ingresslab-trace .note{color:var(--jp-ui-font-color2);font-size:var(--jp-ui-font-size0,11px);max-width:32em}
+.ingresslab-trace .where{font-family:var(--jp-code-font-family);font-size:var(--jp-ui-font-size0,11px);
+  color:var(--jp-ui-font-color2);overflow-wrap:anywhere}
+.ingresslab-trace .addr{font-family:var(--jp-code-font-family);white-space:nowrap;display:block}
+.ingresslab-trace .field{margin:0 8px 0 0;font-family:var(--jp-code-font-family);
+  font-size:var(--jp-code-font-size,12px)}
+.ingresslab-trace .field mark{overflow-wrap:anywhere}
+.ingresslab-trace .field .name{color:var(--jp-ui-font-color2)}
+.ingresslab-trace mark{color:var(--jp-ui-font-color0);background:var(--jp-layout-color3);padding:0 2px;
+  border-radius:2px}
+.ingresslab-trace .join mark{background:transparent;box-shadow:inset 0 -2px 0 var(--jp-warn-color1)}
+.ingresslab-trace .cite{color:var(--jp-ui-font-color2);font-size:var(--jp-ui-font-size0,11px)}
+.ingresslab-trace details{margin:0}
+.ingresslab-trace summary{cursor:pointer;color:var(--jp-ui-font-color2);font-size:var(--jp-ui-font-size0,11px)}
+.ingresslab-trace pre.raw{margin:2px 0;padding:4px;white-space:pre-wrap;overflow-wrap:anywhere;
+  background:var(--jp-layout-color2);color:var(--jp-content-font-color1);font-size:var(--jp-code-font-size,12px)}
+.ingresslab-trace .ok{color:var(--jp-success-color1)}
+.ingresslab-trace .bad{color:var(--jp-error-color1)}
+"""
+
+
+def _highlight(raw: str, fields: dict, join: tuple[str, ...] = JOIN_FIELDS) -> str:
+    """Escape the raw line and mark every evidence value that appears in it (joining fields more strongly)."""
+    marks: list[tuple[int, int, bool]] = []
+    for name, value in fields.items():
         for text in _texts(value):
             start = raw.find(text)
             if text and start >= 0:
-                marks.append((start, start + len(text)))
+                marks.append((start, start + len(text), name in join))
     out, pos = [], 0
-    for start, end in sorted(marks):
+    for start, end, joins in sorted(marks):
         if start < pos:
             continue
-        out += [html.escape(raw[pos:start]), f"<mark>{html.escape(raw[start:end])}</mark>"]
+        marked = f"<mark>{html.escape(raw[start:end])}</mark>"
+        out += [html.escape(raw[pos:start]), f'<b class="join">{marked}</b>' if joins else marked]
         pos = end
     out.append(html.escape(raw[pos:]))
     return "".join(out)
@@ -91,27 +136,83 @@ def _texts(value) -> list[str]:
     return [str(value)]
 
 
+def _shown(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_shown(v) for v in value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%H:%M:%S.%f")[:-3]
+    return str(value)
+
+
+def _joining(fields: dict) -> list[str]:
+    """The fields to show in the row: the joining ones, else (a line that joins nothing) the first three."""
+    names = [n for n in JOIN_FIELDS if n in fields]
+    return names or list(fields)[:3]
+
+
+def _field_chips(fields: dict) -> str:
+    return "".join(
+        f'<span class="field"><span class="name">{html.escape(n)}</span> '
+        f'<b class="join"><mark>{html.escape(_shown(fields[n]))}</mark></b></span>'
+        for n in _joining(fields)
+    )
+
+
+def _evidence_cell(hop: Hop, shown_at: dict[str, int], index: int) -> str:
+    """The joining fields; the raw line behind a disclosure the first time, a reference to it afterwards."""
+    parts = []
+    for e in hop.evidence:
+        chips = _field_chips(e.fields)
+        first = shown_at.get(e.raw)
+        if e.raw and first is not None and first != index:
+            parts.append(f'<div>{chips}<span class="cite">from the line shown at hop {first}</span></div>')
+            continue
+        if e.raw:
+            shown_at.setdefault(e.raw, index)
+            parts.append(
+                f"<div>{chips}<details><summary>log line · {html.escape(e.source)}</summary>"
+                f'<pre class="raw">{_highlight(e.raw, e.fields)}</pre></details></div>'
+            )
+        else:
+            parts.append(f"<div>{chips}</div>")
+    return "".join(parts) or html.escape(_kind(hop) or "")
+
+
+def _addresses(hop: Hop) -> str:
+    """The address pair, one per line: `from` the source, `→` the destination (either may be unknown)."""
+    out = ""
+    if hop.source_addr:
+        out += f'<span class="addr">{html.escape(hop.source_addr)}</span>'
+    if hop.dest_addr:
+        out += f'<span class="addr">→ {html.escape(hop.dest_addr)}</span>'
+    return out
+
+
 def html_table(trace: Trace) -> str:
-    rows = []
+    """One row per hop: what and where, the address pair, status and time, and the fields that joined it.
+
+    A raw log line sits behind a disclosure on the first hop that it proves; later hops that only cite the same
+    line show the fields they took from it and point back to that hop."""
+    rows, shown_at = [], {}
     for i, hop in enumerate(trace.hops):
-        evidence = "".join(
-            f'<div><small>{html.escape(e.source)}</small><br><code style="white-space:pre-wrap">'
-            f"{_highlight(e.raw, e.fields)}</code></div>"
-            for e in hop.evidence
-        )
-        style = ' style="color:#777;font-style:italic"' if hop.inferred or hop.bypassed else ""
+        unlogged = hop.inferred or hop.bypassed
+        status = _status(hop)
+        status_class = "" if hop.status is None else ("ok" if hop.status < 400 else "bad")
+        note = f'<div class="note">{html.escape(hop.note)}</div>' if hop.note else ""
+        where = f'<div class="where">{html.escape(hop.where)}</div>' if hop.where else ""
         rows.append(
-            f"<tr{style}><td>{i}</td><td><b>{html.escape(hop.title)}</b><br><small>{html.escape(hop.note)}</small></td>"
-            f"<td>{html.escape(hop.where or '')}</td><td>{html.escape(hop.source_addr or '')}</td>"
-            f"<td>{html.escape(hop.dest_addr or '')}</td><td>{_status(hop)}</td><td>{_timing(hop)}</td>"
-            f"<td>{evidence or html.escape(_kind(hop))}</td></tr>"
+            f'<tr class="hop{" unlogged" if unlogged else ""}" data-component="{html.escape(str(hop.component))}">'
+            f"<td>{i}</td><td><b>{html.escape(hop.title)}</b>{where}{note}</td><td>{_addresses(hop)}</td>"
+            f'<td class="{status_class}">{status}</td><td style="white-space:nowrap">{_timing(hop)}</td>'
+            f'<td class="evidence">{_evidence_cell(hop, shown_at, i)}</td></tr>'
         )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in trace.notes)
-    colour = "#1a7f37" if trace.complete else "#b00"
+    verdict = "ok" if trace.complete else "bad"
     return (
-        f'<div class="ingresslab-trace"><p style="color:{colour}"><b>{html.escape(_summary(trace))}</b></p>'
-        "<table><thead><tr><th>#</th><th>hop</th><th>where</th><th>from</th><th>to</th><th>status</th>"
-        f"<th>time</th><th>evidence</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<div class="ingresslab-trace"><style>{_CSS}</style>'
+        f'<p class="{verdict}"><b>{html.escape(_summary(trace))}</b></p>'
+        "<table><thead><tr><th>#</th><th>hop · where</th><th>from → to</th><th>status</th>"
+        f"<th>time</th><th>joined by</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
         + (f"<ul>{notes}</ul>" if notes else "")
         + "</div>"
     )
