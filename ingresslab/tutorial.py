@@ -44,8 +44,10 @@ def ensure_nginx_ingress(lab: Any) -> str:
     return _run(lab, script, "the NGINX ingress is set up")
 
 
-def ensure_istio(lab: Any) -> str:
-    """Notebook 04's setup: Istio installed, injection on, the Istio Ingress applied and the app restarted."""
+def ensure_istio(lab: Any, *, gateway: bool = False) -> str:
+    """Notebook 04's setup: Istio installed, injection on, the Istio Ingress applied and the app restarted so
+    its pods have sidecars. `gateway=True` also applies notebook 04's hand-written Gateway `my-istio-ingress-gw`
+    (notebook 05 reads it; the troubleshooting scenarios start without it)."""
     ensure_demo_app(lab)
     script = []
     if not _exists(lab, "deployments", "istiod", "istio-system"):
@@ -55,6 +57,10 @@ def ensure_istio(lab: Any) -> str:
         script.append("kubectl label namespace application istio-injection=enabled")
     if not _exists(lab, "ingresses", "my-istio-ingress", "application"):
         script.append("kubectl apply -f istio-deepdive/istio-ingress.yaml")
+    # istioctl install brings the Gateway CRD: before it, the kind itself is unknown
+    installing = bool(script) and script[0].startswith("istioctl install")
+    if gateway and (installing or not _exists(lab, "gateways", "my-istio-ingress-gw", "application")):
+        script.append("kubectl apply -f istio-deepdive/istio-gateway.yaml")
     pods = lab.backend.list("pods", "application", label_selector="app=hw-v1")
     if not all(any(c["name"] == "istio-proxy" for c in p["spec"]["containers"]) for p in pods):
         script += [
