@@ -210,6 +210,15 @@ def _header_matches(match: dict) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
+def _query_matches(match: dict) -> tuple[tuple[str, str, str], ...]:
+    out = []
+    for name, cond in (match.get("queryParams") or {}).items():
+        for kind in ("exact", "regex"):
+            if kind in cond:
+                out.append((name, kind, cond[kind]))
+    return tuple(out)
+
+
 def _destinations(http: dict, ns: str, services: Services) -> tuple[Destination, ...]:
     dests = []
     for d in http.get("route") or []:
@@ -230,7 +239,9 @@ def _routes(
     vs: dict, services: Services, sources: Mapping[tuple[str, str], tuple[Source, ...]]
 ) -> list[Route]:
     ns, name = vs["metadata"].get("namespace") or "default", vs["metadata"]["name"]
-    ingress_semantics = (vs["metadata"].get("annotations") or {}).get(ROUTE_SEMANTICS) == "ingress"
+    # istiod matches a prefix by path element for converted Ingresses and Gateway API routes alike
+    semantics = (vs["metadata"].get("annotations") or {}).get(ROUTE_SEMANTICS)
+    ingress_semantics = semantics in ("ingress", "gateway")
     origin = sources.get((ns, name))
     routes: list[Route] = []
     for i, http in enumerate(vs.get("spec", {}).get("http") or []):
@@ -239,7 +250,13 @@ def _routes(
         source = origin[i] if origin and i < len(origin) else Source("VirtualService", name, ns, i)
         for match in http.get("match") or [{}]:
             base = uri_route_match(match.get("uri"), ingress_semantics=ingress_semantics)
-            matcher = RouteMatch(base.kind, base.value, _header_matches(match))
+            matcher = RouteMatch(
+                base.kind,
+                base.value,
+                _header_matches(match),
+                (match.get("method") or {}).get("exact"),
+                _query_matches(match),
+            )
             routes.append(
                 Route(
                     matcher,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from ingresslab.routing.hosts import SUFFIX_WILDCARD, domain_matches, domain_rank, normalize_host
 
@@ -22,6 +23,7 @@ __all__ = [
     "Destination",
     "DirectResponse",
     "Listener",
+    "QueryMatch",
     "Redirect",
     "Route",
     "RouteConfiguration",
@@ -34,6 +36,7 @@ __all__ = [
 ]
 
 HeaderMatch = tuple[str, str, str]  # (name, exact/prefix/regex, value)
+QueryMatch = tuple[str, str, str]  # (name, exact/regex, value): Envoy's query_parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +61,27 @@ class RouteMatch:
     kind: str
     value: str
     headers: tuple[HeaderMatch, ...] = ()
+    method: str | None = None  # Envoy's `:method` header matcher (exact); None: any method
+    query: tuple[QueryMatch, ...] = ()
 
-    def matches(self, path: str, headers: dict[str, str] | None = None) -> bool:
-        """Whether a request path (no query string) and its lowercase-keyed headers satisfy the match."""
+    def matches(
+        self,
+        path: str,
+        headers: dict[str, str] | None = None,
+        query: dict[str, str] | None = None,
+        method: str | None = None,
+    ) -> bool:
+        """Whether a request path (no query string) and its lowercase-keyed headers satisfy the match.
+
+        `query` (first value per parameter) and `method` (default: the `:method` header, else GET) are only
+        consulted by matches that constrain them.
+        """
+        if self.method is not None:
+            got = method or (headers or {}).get(":method") or "GET"
+            if got != self.method:
+                return False
+        if self.query and not all(_query_ok(q, query or {}) for q in self.query):
+            return False
         if self.kind == "exact":
             ok = path == self.value
         elif self.kind == "prefix":
@@ -81,6 +102,16 @@ class RouteMatch:
         if self.kind == "path_separated_prefix":
             return f"PathPrefix:{self.value}"
         return self.value
+
+
+def _query_ok(param: QueryMatch, query: dict[str, str]) -> bool:
+    name, kind, value = param
+    got = query.get(name)  # query parameter names are case-sensitive
+    if got is None:
+        return False
+    if kind == "exact":
+        return got == value
+    return re.fullmatch(value, got) is not None
 
 
 def _header_ok(header: HeaderMatch, headers: dict[str, str]) -> bool:
@@ -229,9 +260,16 @@ class Selection:
 
 
 def select(
-    config: RouteConfiguration, host: str, path: str, headers: dict[str, str] | None = None
+    config: RouteConfiguration,
+    host: str,
+    path: str,
+    headers: dict[str, str] | None = None,
+    method: str | None = None,
 ) -> Selection:
-    """The virtual host by domain precedence, then the first route in order that matches."""
+    """The virtual host by domain precedence, then the first route in order that matches.
+
+    A query string in `path` feeds query-parameter matches; `method` (default GET) feeds method matches.
+    """
     bare = normalize_host(host, strip_trailing_dot=config.strip_trailing_dot)
     best: tuple[tuple[int, int], VirtualHost] | None = None
     for vh in config.virtual_hosts:
@@ -242,7 +280,11 @@ def select(
                     best = (rank, vh)
     if best is None:
         return Selection(None, None)
-    path = path.split("?", 1)[0] or "/"
+    path, _, raw_query = path.partition("?")
+    path = path or "/"
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(raw_query, keep_blank_values=True):
+        query.setdefault(key, value)
     lowered = {k.lower(): v for k, v in (headers or {}).items()}
     vh = best[1]
-    return Selection(vh, next((r for r in vh.routes if r.match.matches(path, lowered)), None))
+    return Selection(vh, next((r for r in vh.routes if r.match.matches(path, lowered, query, method)), None))
