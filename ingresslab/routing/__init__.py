@@ -5,8 +5,11 @@ server's class validation (`classes`), host and path matching (`hosts`, `paths`)
 locations (`nginx`) and Istio's Ingress conversion and gateway configuration (`istio`), all expressed in one
 ordered route model shaped like Envoy's RouteConfiguration (`model`). The sandbox's data plane, diagnose(),
 `kubectl ingress-nginx`, `istioctl proxy-config` and the envoyconfig builder all read routes from here.
+Gateway API objects (GatewayClass, Gateway, HTTPRoute, ReferenceGrant) are further inputs to the same model
+(`gatewayapi`: `resolve`, `istio_conversion`, `statuses`).
 """
 
+from ingresslab.routing import gatewayapi
 from ingresslab.routing.classes import ISTIO, NGINX, class_of, istio_serves, nginx_class, served_by
 from ingresslab.routing.hosts import domain_matches, ingress_host_matches, normalize_host
 from ingresslab.routing.ingress import IngressPath, ingress_path, rule_host_matches, served_ingresses
@@ -27,6 +30,7 @@ __all__ = [
     "convert_with_sources",
     "domain_matches",
     "gateway_listeners",
+    "gatewayapi",
     "ingress_host_matches",
     "ingress_path",
     "istio_serves",

@@ -22,6 +22,7 @@ pilot/pkg/config/kube/gateway/conversion.go, pkg/config/gateway/kube/gatewayapi.
   %ROUTE_NAME%; Gateway API v1.1.0, vendored by Istio 1.23, has no rule `name`). PathPrefix becomes
   `uri.prefix` without its trailing `/` (Envoy: `path_separated_prefix`, `/` stays `prefix`), Exact
   `uri.exact`, RegularExpression `uri.regex`; headers, queryParams and method likewise.
+- A RequestRedirect filter becomes `redirect` (other filters are not converted here).
 - Backends: weight-0 backends are dropped; a single remaining backend has no `weight`; destinations are
   `<svc>.<ns>.svc.<domain>` + port (cluster `outbound|<port>||<fqdn>`). A rule with no backend of weight > 0
   (including no backendRefs at all) is `directResponse: {status: 500}` — Istio 1.23 does not answer 404 there.
@@ -160,7 +161,14 @@ def http_entry(entry: RouteEntry) -> dict:
     if m.get("method"):
         match["method"] = {"exact": m["method"]}
     http: dict = {"match": [match], "name": entry.name}
+    redirect = next(
+        (f.get("requestRedirect") for f in entry.filters if f.get("type") == "RequestRedirect"), None
+    )
+    if redirect is not None:
+        http["redirect"] = _redirect(redirect)
     weighted = [b for b in entry.backends if b.weight]
+    if redirect is not None and not weighted:
+        return http
     if not weighted or not any(b.valid for b in weighted):
         http["directResponse"] = {"status": 500}
         return http
@@ -175,6 +183,27 @@ def http_entry(entry: RouteEntry) -> dict:
         route.append(item)
     http["route"] = route
     return http
+
+
+def _redirect(spec: dict) -> dict:
+    """Istio's `createRedirectFilter` (VirtualService `redirect`)."""
+    out: dict = {}
+    if spec.get("statusCode"):
+        out["redirectCode"] = int(spec["statusCode"])
+    if spec.get("hostname"):
+        out["authority"] = spec["hostname"]
+    if spec.get("scheme"):
+        out["scheme"] = spec["scheme"]
+    if spec.get("port"):
+        out["port"] = int(spec["port"])
+    else:
+        out["derivePort"] = "FROM_PROTOCOL_DEFAULT" if spec.get("scheme") else "FROM_REQUEST_PORT"
+    path = spec.get("path") or {}
+    if path.get("type") == "ReplaceFullPath":
+        out["uri"] = path.get("replaceFullPath")
+    elif path.get("type") == "ReplacePrefixMatch":
+        out["uri"] = f"%PREFIX()%{path.get('replacePrefixMatch')}"
+    return out
 
 
 def istio_conversion(resolution: Resolution) -> Conversion:

@@ -30,9 +30,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ingresslab.routing.gatewayapi import hostnames as hn
 from ingresslab.routing.gatewayapi.matching import route_match, rule_matches
-from ingresslab.routing.gatewayapi.precedence import match_key, route_order_key
-from ingresslab.routing.hosts import SUFFIX_WILDCARD
+from ingresslab.routing.gatewayapi.precedence import match_key
+from ingresslab.routing.gatewayapi.resolution import Implementation, Inputs
+from ingresslab.routing.gatewayapi.resolution import resolve as core_resolve
+from ingresslab.routing.gatewayapi.texts import Texts
+from ingresslab.routing.hosts import SUFFIX_WILDCARD, domain_rank
 from ingresslab.routing.model import Destination, Route, RouteConfiguration, Source, VirtualHost
 
 __all__ = [
@@ -41,11 +45,12 @@ __all__ = [
     "CONTROLLER_NAME",
     "GATEWAY_CLASS",
     "INVALID_BACKEND_REF",
+    "NGF",
+    "NGF_TEXTS",
     "Condition",
     "NgfUpstream",
     "Resolution",
     "gateway_class_conditions",
-    "hostname_intersection",
     "ngf_route_configs",
     "resolve",
 ]
@@ -114,6 +119,36 @@ GATEWAY_CONDITIONS = (
     Condition("Accepted", "True", "Accepted", "The Gateway is accepted"),
     Condition("Programmed", "True", "Programmed", "The Gateway is programmed"),
 )
+
+
+NGF_TEXTS = Texts(
+    class_accepted="The GatewayClass is accepted",
+    gateway_accepted="The Gateway is accepted",
+    gateway_programmed="The Gateway is programmed",
+    gateway_programmed_to="The Gateway is programmed",  # NGF does not name the Service
+    gateway_partially_assigned="The Gateway is programmed",
+    gateway_not_assigned="The Gateway is programmed",  # a pending LoadBalancer: no address, still True
+    listener_ok="The Listener is accepted",  # per type: see LISTENER_CONDITIONS
+    listener_invalid_kinds="Invalid route kinds",
+    route_accepted="The Route is accepted",
+    route_accepted_many="The Route is accepted",
+    route_resolved="All references are resolved",
+    problems={
+        "port_not_found": ROUTE_NO_PARENT.message,
+        "section_not_found": ROUTE_NO_PARENT.message,
+        "namespace_not_allowed": ROUTE_NOT_ALLOWED.message,
+        "kind_not_allowed": ROUTE_NOT_ALLOWED.message,
+        "no_hostname": ROUTE_NO_HOSTNAME.message,
+        # backendRef texts need the rule/ref index NGF puts in its field path: see `_check_backend`
+        "ref_not_permitted": "Backend ref to Service {1}/{0} not permitted by any ReferenceGrant",
+        "backend_not_found": "Not found: {q[0]}",
+        "port_required": "port cannot be nil",
+    },
+)
+"""NGINX Gateway Fabric v2.6.7's wording for the core's `Texts` keys (conditions.go, backend_refs.go)."""
+
+NGF = Implementation(CONTROLLER_NAME, NGF_TEXTS, {}, "nginx-gateway-fabric")
+"""The core's Implementation record for NGF (its class `nginx` is a real GatewayClass from deploy.yaml)."""
 
 
 def gateway_class_conditions(
@@ -246,84 +281,6 @@ def _granted(grants: list[dict], route_ns: str, svc_ns: str, svc_name: str) -> b
     return False
 
 
-# -- hostnames and attachment ------------------------------------------------------------------------------
-def _wild_covers(wildcard: str, host: str) -> bool:
-    """Gateway API wildcards cover any depth: `*.example.com` takes `a.b.example.com`, not `example.com`."""
-    return host.endswith(wildcard[1:]) and len(host) > len(wildcard) - 1
-
-
-def hostname_intersection(listener_host: str | None, route_hosts: Iterable[str]) -> list[str]:
-    """The server names a route gets on a listener ([] = none match; `~^` = neither side has one)."""
-    route_hosts = [h.lower() for h in route_hosts]
-    listener_host = (listener_host or "").lower()
-    if not listener_host:
-        return route_hosts or [CATCH_ALL_SERVER]
-    if not route_hosts:
-        return [listener_host]
-    out: list[str] = []
-    for host in route_hosts:
-        got = _narrower(listener_host, host)
-        if got is not None and got not in out:
-            out.append(got)
-    return out
-
-
-def _narrower(a: str, b: str) -> str | None:
-    """The more specific of two hostnames when one covers the other, else None."""
-    if a == b:
-        return a
-    a_wild, b_wild = a.startswith("*."), b.startswith("*.")
-    if a_wild and _wild_covers(a, b[2:] if b_wild else b):
-        return b
-    if b_wild and _wild_covers(b, a[2:] if a_wild else a):
-        return a
-    return None
-
-
-def _namespace_allowed(listener: dict, gateway_ns: str, route_ns: str, namespaces: dict) -> bool:
-    allowed = (listener.get("allowedRoutes") or {}).get("namespaces") or {}
-    origin = allowed.get("from", "Same")
-    if origin == "All":
-        return True
-    if origin == "Same":
-        return route_ns == gateway_ns
-    if origin == "Selector":
-        selector = allowed.get("selector") or {}
-        labels = ((namespaces.get(route_ns) or {}).get("metadata") or {}).get("labels") or {}
-        if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
-            return False
-        for expr in selector.get("matchExpressions") or []:
-            key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
-            if (
-                (op == "In" and labels.get(key) not in values)
-                or (op == "NotIn" and labels.get(key) in values)
-                or (op == "Exists" and key not in labels)
-                or (op == "DoesNotExist" and key in labels)
-            ):
-                return False
-        return True
-    return False
-
-
-def _kind_allowed(listener: dict) -> bool:
-    if listener.get("protocol") not in _HTTP_PROTOCOLS:
-        return False
-    kinds = (listener.get("allowedRoutes") or {}).get("kinds")
-    if not kinds:
-        return True
-    return any(k.get("kind") == "HTTPRoute" and k.get("group", GROUP) == GROUP for k in kinds)
-
-
-def _refers_to(parent: dict, gateway: dict, route_ns: str) -> bool:
-    meta = gateway["metadata"]
-    return (
-        parent.get("group", GROUP) == GROUP
-        and parent.get("kind", "Gateway") == "Gateway"
-        and parent.get("name") == meta["name"]
-        and (parent.get("namespace") or route_ns) == meta.get("namespace", "default")
-    )
-
-
 # -- resolution --------------------------------------------------------------------------------------------
 @dataclass
 class Resolution:
@@ -355,6 +312,17 @@ def _rule_destinations(
     return tuple(dests), failures
 
 
+def _server_name(host: str) -> str:
+    return CATCH_ALL_SERVER if host in ("", "*") else host
+
+
+_PARENT_TEXTS = {
+    "NoMatchingParent": ROUTE_NO_PARENT,
+    "NotAllowedByListeners": ROUTE_NOT_ALLOWED,
+    "NoMatchingListenerHostname": ROUTE_NO_HOSTNAME,
+}
+
+
 def resolve(
     gateway: dict,
     routes: Iterable[dict],
@@ -362,73 +330,73 @@ def resolve(
     reference_grants: Iterable[dict] = (),
     namespaces: Iterable[dict] = (),
 ) -> Resolution:
-    """Bind HTTPRoutes to the Gateway's listeners and build each port's servers, NGF's way."""
-    gw_ns = gateway["metadata"].get("namespace") or "default"
-    listeners = [lst for lst in (gateway.get("spec") or {}).get("listeners") or []]
-    svc_index = {(s["metadata"].get("namespace") or "default", s["metadata"]["name"]): s for s in services}
-    ns_index = {n["metadata"]["name"]: n for n in namespaces}
+    """Bind HTTPRoutes to the Gateway's listeners (the shared core's attachment) and build NGF's servers.
+
+    Which parentRefs attach to which listener, the served hostnames and the order of matches come from
+    `routing.gatewayapi.resolve`; NGF's own parts are its condition texts, its backendRef checks (a missing
+    `port` is an invalid backend answered 500, not a route error) and its upstream names.
+    """
+    meta = gateway["metadata"]
+    gw_ns, gw_name = meta.get("namespace") or "default", meta["name"]
+    routes = list(routes)
+    services = list(services)
     grants = list(reference_grants)
-    res = Resolution(attached={lst["name"]: [] for lst in listeners})
+    class_name = (gateway.get("spec") or {}).get("gatewayClassName") or GATEWAY_CLASS
+    inputs = Inputs(
+        gateways=(gateway,),
+        http_routes=tuple(routes),
+        reference_grants=tuple(grants),
+        services={(s["metadata"].get("namespace") or "default", s["metadata"]["name"]): s for s in services},
+        namespaces={n["metadata"]["name"]: n for n in namespaces},
+    )
+    impl = Implementation(CONTROLLER_NAME, NGF_TEXTS, {class_name: CONTROLLER_NAME}, "nginx-gateway-fabric")
+    core = core_resolve(inputs, impl)
+    gw = core.gateway(gw_ns, gw_name)
+    res = Resolution(attached={lst.name: [] for lst in gw.listeners})
+    svc_index = dict(inputs.services)
+    by_key = {(r["metadata"].get("namespace") or "default", r["metadata"]["name"]): r for r in routes}
     entries: dict[int, dict[str, list[tuple[tuple, tuple, Route]]]] = {}
-    for route in sorted(routes, key=route_order_key):
-        meta = route["metadata"]
-        route_ns, route_name = meta.get("namespace") or "default", meta["name"]
-        spec = route.get("spec") or {}
-        ours = [p for p in spec.get("parentRefs") or [] if _refers_to(p, gateway, route_ns)]
-        if not ours:
-            continue
-        rules = spec.get("rules") or [{}]
+    for rr in core.routes:  # oldest route first, then namespace/name
+        key = (rr.namespace, rr.name)
+        route = by_key[key]
+        rules = (route.get("spec") or {}).get("rules") or [{}]
         built = [_rule_destinations(route, i, rule, svc_index, grants) for i, rule in enumerate(rules)]
         failures = [c for _, fails in built for c in fails]
-        for parent in ours:
-            candidates = [
-                lst
-                for lst in listeners
-                if (not parent.get("sectionName") or lst["name"] == parent["sectionName"])
-                and (parent.get("port") is None or int(lst.get("port", 0)) == int(parent["port"]))
-            ]
+        for outcome in rr.parents:
             conds = [ROUTE_ACCEPTED, ROUTE_RESOLVED]
-            if not candidates:
-                conds.append(ROUTE_NO_PARENT)
-            else:
-                allowed = [
-                    lst
-                    for lst in candidates
-                    if _kind_allowed(lst) and _namespace_allowed(lst, gw_ns, route_ns, ns_index)
-                ]
-                bound = [
-                    (lst, hostname_intersection(lst.get("hostname"), spec.get("hostnames") or []))
-                    for lst in allowed
-                ]
-                bound = [(lst, hosts) for lst, hosts in bound if hosts]
-                if not allowed:
-                    conds.append(ROUTE_NOT_ALLOWED)
-                elif not bound:
-                    conds.append(ROUTE_NO_HOSTNAME)
-                for lst, hosts in bound:
-                    if (route_ns, route_name) not in res.attached[lst["name"]]:
-                        res.attached[lst["name"]].append((route_ns, route_name))
-                    port = int(lst.get("port", 80))
-                    for host in hosts:
-                        bucket = entries.setdefault(port, {}).setdefault(host, [])
-                        for i, rule in enumerate(rules):
-                            dests = built[i][0]
-                            for m, match in enumerate(rule_matches(rule)):
-                                key = (route_ns, route_name, i, m)
-                                if any(e[1] == key for e in bucket):
-                                    continue  # the same rule reached through two listeners on one port
-                                r = Route(
-                                    route_match(match),
-                                    dests,
-                                    source=Source("HTTPRoute", route_name, route_ns, i, m),
-                                )
-                                bucket.append((match_key(match), key, r))
-            conds += failures
-            res.parents.setdefault((route_ns, route_name), []).append((parent, dedupe(conds)))
+            if outcome.problem is not None:
+                problem = outcome.problem
+                conds.append(
+                    _PARENT_TEXTS.get(problem.reason)
+                    or Condition("Accepted", "False", problem.reason, problem.message(NGF_TEXTS))
+                )
+            res.parents.setdefault(key, []).append((outcome.parent_ref, dedupe([*conds, *failures])))
+        for att in rr.attachments:
+            if (att.namespace, att.gateway) != (gw_ns, gw_name):
+                continue
+            listener = gw.listener(att.listener)
+            if key not in res.attached[listener.name]:
+                res.attached[listener.name].append(key)
+            for raw in att.route_hosts:
+                host = hn.intersect(listener.hostname, raw)
+                if host is None:
+                    continue
+                bucket = entries.setdefault(listener.port, {}).setdefault(_server_name(host), [])
+                for i, rule in enumerate(rules):
+                    for m, match in enumerate(rule_matches(rule)):
+                        where = (rr.namespace, rr.name, i, m)
+                        if any(e[1] == where for e in bucket):
+                            continue  # reached through a second listener on the same port
+                        r = Route(
+                            route_match(match),
+                            built[i][0],
+                            source=Source("HTTPRoute", rr.name, rr.namespace, i, m),
+                        )
+                        bucket.append((match_key(match), where, r))
     for port, hosts in entries.items():
         res.servers[port] = {
             host: [e[2] for e in sorted(bucket, key=lambda e: e[0])]  # stable: route order, rule, match
-            for host, bucket in hosts.items()
+            for host, bucket in sorted(hosts.items(), key=lambda kv: tuple(-x for x in domain_rank(kv[0])))
         }
     return res
 

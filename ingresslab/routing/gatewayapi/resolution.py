@@ -139,8 +139,8 @@ class Backend:
 class RouteEntry:
     """One match of one rule of one HTTPRoute, with the rule's backends: what any implementation renders.
 
-    `status` is the spec's direct answer when the rule cannot forward (None: forward to `backends`): 404 for a
-    rule without backendRefs, 500 when every backend is invalid or has weight 0. (Istio 1.23 answers 500 for
+    `status` is the spec's direct answer when the rule cannot forward (None: forward to `backends`, or the
+    `redirect`): 404 for a rule without backendRefs, 500 when every backend is invalid or has weight 0. (Istio 1.23 answers 500 for
     both; see `istio.py`.)
     """
 
@@ -165,7 +165,16 @@ class RouteEntry:
         return f"{self.namespace}.{self.route}.{self.rule}"
 
     @property
+    def redirect(self) -> dict | None:
+        """The rule's RequestRedirect filter, if any (it answers instead of forwarding)."""
+        return next(
+            (f.get("requestRedirect") for f in self.filters if f.get("type") == "RequestRedirect"), None
+        )
+
+    @property
     def status(self) -> int | None:
+        if self.redirect is not None:
+            return None
         if not self.backends:
             return 404
         if sum(b.weight for b in self.backends) == 0 or not any(b.valid for b in self.backends if b.weight):
