@@ -21,8 +21,10 @@ How NGF lays out nginx.conf (internal/controller/state/dataplane, nginx/config, 
 Route parent statuses use NGF's texts (internal/controller/state/conditions/conditions.go) and the backendRef
 messages of graph/backend_refs.go (k8s field-error strings).
 
-Attachment here is NGF's own reading of parentRefs (sectionName/port, allowedRoutes namespaces and kinds,
-hostname intersection); `resolve()` is the one seam a shared Gateway API resolver can replace.
+Attachment (parentRef sectionName/port, allowedRoutes namespaces and kinds, hostname intersection and the
+most-specific-listener rule) and precedence are the shared core's (`routing.gatewayapi.resolve`), so a route
+is accepted by NGF exactly when Istio accepts it; `NGF`/`NGF_TEXTS` are the core's Implementation/Texts
+records for NGF.
 """
 
 from __future__ import annotations
@@ -63,7 +65,6 @@ BUNDLE_VERSION = (
 INVALID_BACKEND_REF = "invalid-backend-ref"
 CATCH_ALL_SERVER = "~^"
 GROUP = "gateway.networking.k8s.io"
-_HTTP_PROTOCOLS = ("HTTP", "HTTPS")
 
 
 @dataclass(frozen=True, slots=True)
