@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ingresslab.backends.sandbox.dataplane import kubeproxy, net
 from ingresslab.backends.sandbox.dataplane.http import HttpRequest
-from ingresslab.backends.sandbox.topology import HOST_IP, NODE_IP
+from ingresslab.backends.sandbox.topology import HOST_IP, NODE_IP, SERVICE_CIDR
 
 __all__ = ["USER_AGENT", "Response", "send_request"]
 
@@ -46,12 +46,15 @@ class Response:
         return next((v for k, v in self.headers if k.lower() == low), None)
 
 
-def _reachable_from_host(ip: str) -> str | None:
-    """Why the learner's machine cannot reach `ip` (None when it can): only the node is routed."""
+def _reachable_from_host(cluster, ip: str) -> str | None:
+    """Why the learner's machine cannot reach `ip` (None when it can): only the node is routed, and the
+    Service CIDR while `minikube tunnel` runs (its route sends 10.96.0.0/12 via the node)."""
     addr = ipaddress.ip_address(ip)
     if addr.is_loopback:
         return "refused"  # nothing of the sandbox listens on the learner's own machine
     if ip == NODE_IP:
+        return None
+    if addr in SERVICE_CIDR and cluster.state.extra.get("minikubeTunnel"):
         return None
     return "timeout"
 
@@ -119,7 +122,7 @@ def send_request(
     request = HttpRequest(method, target, hdrs, body)
     start = cluster.store.now
     sent_id = request.header("x-request-id")
-    blocked = _reachable_from_host(ip) if client_pod is None else None
+    blocked = _reachable_from_host(cluster, ip) if client_pod is None else None
     src_port = client_port or kubeproxy.ephemeral_port(cluster)
     if blocked is not None:
         result = net.Result(None, blocked, start)

@@ -1,7 +1,7 @@
 """Sandbox emulation of `minikube` (v1.34, docker driver on Linux), listed in tools.sandbox_tools.
 
 Subcommands: `ip`, `status [-o json]`, `addons enable|disable|list`, `service NAME [-n NS] --url`,
-`profile list`, `version`. Output follows minikube's own wording, emoji prefixes and exit codes
+`profile list`, `version`, `tunnel`. Output follows minikube's own wording, emoji prefixes and exit codes
 (reason.go / exitcodes.go): e.g. `❌  Exiting due to SVC_NOT_FOUND: ...` with exit code 115.
 `-p/--profile minikube` is accepted; any other profile does not exist in the sandbox.
 """
@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ingresslab.backends.sandbox.addons import ingress_nginx
-from ingresslab.backends.sandbox.topology import KUBERNETES_VERSION, NODE_IP
+from ingresslab.backends.sandbox.store import clone
+from ingresslab.backends.sandbox.topology import KUBERNETES_VERSION, NODE_IP, SERVICE_CIDR
 from ingresslab.commands.result import CommandFunc, CommandResult, Invocation
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ EX_PROGRAM_USAGE = 14
 EX_SVC_NOT_FOUND = 115
 EX_SVC_UNSUPPORTED = 116
 EX_GUEST_NOT_FOUND = 85
+EX_SVC_CONFLICT = 111
 
 
 # -- output helpers ---------------------------------------------------------------------------------
@@ -131,6 +133,7 @@ class Minikube:
             "service": self.service,
             "profile": self.profile,
             "version": self.version,
+            "tunnel": self.tunnel,
         }
 
     def __call__(self, invocation: Invocation) -> CommandResult:
@@ -189,6 +192,40 @@ class Minikube:
         if "short" in flags:
             return CommandResult(f"{MINIKUBE_VERSION}\n")
         return CommandResult(f"minikube version: {MINIKUBE_VERSION}\ncommit: {MINIKUBE_COMMIT}\n")
+
+    # minikube tunnel
+    def tunnel(self, args: list[str], flags: dict[str, str]) -> CommandResult:
+        """Start the tunnel (it stays up in the sandbox's state); an explicit `--cleanup` stops it."""
+        with self.backend.transaction() as cluster:
+            if "cleanup" in flags and flags["cleanup"] not in ("false", "0"):
+                was = stop_tunnel(cluster)
+                note = "stopped; LoadBalancer Services are <pending> again" if was else "was not running"
+                return CommandResult(f"📌  (sandbox) The tunnel {note}.\n")
+            if tunnel_running(cluster):
+                return _exit(
+                    "TUNNEL_ALREADY_RUNNING",
+                    "Another tunnel process is already running, terminate the existing instance to start a new one",
+                    EX_SVC_CONFLICT,
+                )
+            pid = cluster.store.rng.randint(100000, 400000)
+            patched = start_tunnel(cluster, pid)
+        status = (
+            "Status:\t\n"
+            f"\tmachine: {PROFILE}\n"
+            f"\tpid: {pid}\n"
+            f"\troute: {SERVICE_CIDR} -> {NODE_IP}\n"
+            "\tminikube: Running\n"
+            f"\tservices: [{', '.join(patched)}]\n"
+            "    errors: \n"
+            "\t\tminikube: no errors\n"
+            "\t\trouter: no errors\n"
+            "\t\tloadbalancer emulator: no errors\n"
+        )
+        note = (
+            "📌  (sandbox) The tunnel keeps running in the background: LoadBalancer Services get their "
+            "ClusterIP as EXTERNAL-IP, reachable from this machine; `minikube tunnel --cleanup` stops it.\n"
+        )
+        return CommandResult(status, note)
 
     # minikube addons ...
     def addons(self, args: list[str], flags: dict[str, str]) -> CommandResult:
@@ -401,8 +438,11 @@ _FLAGS = {
     "-v": "v",
     "--v": "v",
     "--format": "format",
+    "-c": "cleanup",
+    "--cleanup": "cleanup",
+    "--bind-address": "bind-address",
 }
-_WITH_VALUE = {"profile", "namespace", "output", "v", "format"}
+_WITH_VALUE = {"profile", "namespace", "output", "v", "format", "bind-address"}
 
 
 def _parse(argv: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -434,6 +474,61 @@ def _parse(argv: list[str]) -> tuple[list[str], dict[str, str]]:
             args.append(token)
         i += 1
     return args, flags
+
+
+# -- the tunnel's load balancer emulator -----------------------------------------------------------------
+_TUNNEL = "minikubeTunnel"
+
+
+def tunnel_running(cluster: Cluster) -> bool:
+    """Whether `minikube tunnel` runs (kept in the sandbox's state until `--cleanup` or a reset)."""
+    return bool(cluster.state.extra.get(_TUNNEL))
+
+
+def _load_balancers(cluster: Cluster) -> list[dict]:
+    return [s for s in cluster.list("services") if s["spec"].get("type") == "LoadBalancer"]
+
+
+def _patch_ingress(cluster: Cluster, svc: dict, ingress: list[dict] | None) -> None:
+    """updateServiceIP / cleanupService: a JSON patch of status.loadBalancer.ingress."""
+    current = (svc.get("status") or {}).get("loadBalancer") or {}
+    if (current.get("ingress") or None) == ingress:
+        return
+    updated = clone(svc)
+    balancer = dict(current)
+    if ingress:
+        balancer["ingress"] = ingress
+    else:
+        balancer.pop("ingress", None)
+    updated.setdefault("status", {})["loadBalancer"] = balancer
+    cluster.update_status(updated)
+
+
+def start_tunnel(cluster: Cluster, pid: int) -> list[str]:
+    """Route the Service CIDR via the node and patch every LoadBalancer Service; returns their names."""
+    cluster.state.extra[_TUNNEL] = {"pid": pid, "route": f"{SERVICE_CIDR} -> {NODE_IP}"}
+    services = _load_balancers(cluster)
+    for svc in services:
+        _patch_ingress(cluster, svc, [{"ip": svc["spec"]["clusterIP"]}])
+    return [s["metadata"]["name"] for s in services]
+
+
+def stop_tunnel(cluster: Cluster) -> bool:
+    """The tunnel's cleanup on exit: remove the route and the LoadBalancer ingress it patched."""
+    if not cluster.state.extra.pop(_TUNNEL, None):
+        return False
+    for svc in _load_balancers(cluster):
+        _patch_ingress(cluster, svc, None)
+    return True
+
+
+def emulate_load_balancers(cluster: Cluster, event) -> None:
+    """While the tunnel runs, a new or changed LoadBalancer Service gets its ClusterIP as ingress IP."""
+    verb, _, _, svc = event
+    if verb == "deleted" or svc is None or not tunnel_running(cluster):
+        return
+    if svc["spec"].get("type") == "LoadBalancer" and svc["spec"].get("clusterIP"):
+        _patch_ingress(cluster, svc, [{"ip": svc["spec"]["clusterIP"]}])
 
 
 def factory(backend: SandboxBackend, cwd: str) -> CommandFunc:
