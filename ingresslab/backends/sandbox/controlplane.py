@@ -48,6 +48,8 @@ def control_plane() -> ControlPlane:
     # Imported here: these modules import `cluster`, which builds its control plane through this function.
     from ingresslab.backends.sandbox.addons import gateway_api, ingress_nginx, istio
     from ingresslab.backends.sandbox.controllers import core, defaults, endpoints, services, workloads
+    from ingresslab.backends.sandbox.dataplane import httpbin
+    from ingresslab.backends.sandbox.tools import minikube
 
     return ControlPlane.build(
         admissions=(
@@ -66,13 +68,17 @@ def control_plane() -> ControlPlane:
             ("namespaces", core.namespace_lifecycle),
             (EVERY_TYPE, core.collect_garbage),
             ("services", endpoints.on_service),
+            ("services", minikube.emulate_load_balancers),  # `minikube tunnel`'s emulator, while it runs
             ("pods", endpoints.on_pod),
             ("pods", workloads.start_pods),
             ("pods", workloads.pod_changes_reach_replicaset),
+            ("pods", httpbin.on_pod),  # go-httpbin's start-up line
             ("deployments.apps", workloads.reconcile_deployment),
             ("replicasets.apps", workloads.reconcile_replicaset),
             ("ingresses.networking.k8s.io", ingress_nginx.on_ingress),
             (gateway_api.GATEWAY_KEY, gateway_api.on_gateway_deleted),  # the garbage collector's part
-            *((key, gateway_api.on_change) for key in gateway_api.WATCHED),  # istiod's Gateway API controllers
+            *(
+                (key, gateway_api.on_change) for key in gateway_api.WATCHED
+            ),  # istiod's Gateway API controllers
         ),
     )

@@ -123,9 +123,12 @@ def _istiod_running(cluster: Cluster) -> bool:
 
 
 def _routing():
-    """`ingresslab.routing.gatewayapi` (route attachment, status, conversion) once it exists, else None."""
+    """(resolution, status, istio) modules of `ingresslab.routing.gatewayapi`, or None without that package."""
     try:
-        return importlib.import_module("ingresslab.routing.gatewayapi")
+        return tuple(
+            importlib.import_module(f"ingresslab.routing.gatewayapi.{name}")
+            for name in ("resolution", "status", "istio")
+        )
     except ImportError:
         return None
 
@@ -652,7 +655,8 @@ def _address_type(value: str) -> str:
     return "IPAddress"
 
 
-def _gateway_status(cluster: Cluster, gw: dict, routing, now: str) -> dict:
+def _own_gateway_status(cluster: Cluster, gw: dict, now: str) -> dict:
+    """The Gateway-level status alone (no listeners), for when ingresslab.routing.gatewayapi is absent."""
     generation = gw["metadata"].get("generation", 1)
     current = gw.get("status") or {}
     old = current.get("conditions") or []
@@ -665,59 +669,96 @@ def _gateway_status(cluster: Cluster, gw: dict, routing, now: str) -> dict:
     if report:
         out["addresses"] = [{"type": _address_type(a), "value": a} for a in report]
     out["conditions"] = _stamp(conditions, now)
-    listeners = _listener_status(cluster, gw, routing, now)
-    if listeners is not None:
-        out["listeners"] = listeners
     return out
 
 
-def _listener_status(cluster: Cluster, gw: dict, routing, now: str) -> list[dict] | None:
-    """Listener entries from routing.gatewayapi (attachedRoutes, conditions) with our timestamps."""
-    if routing is None or not hasattr(routing, "listener_status"):
-        return None
-    try:
-        entries = routing.listener_status(gw, _snapshot(cluster))
-    except Exception:
-        return None
-    old = {x.get("name"): x for x in (gw.get("status") or {}).get("listeners") or []}
-    for entry in entries:
-        previous = {c.get("type"): c for c in (old.get(entry.get("name")) or {}).get("conditions") or []}
-        for c in entry.get("conditions") or []:
-            before = previous.get(c.get("type"))
-            if (
-                before is not None
-                and before.get("status") == c.get("status")
-                and before.get("lastTransitionTime")
-            ):
-                c["lastTransitionTime"] = before["lastTransitionTime"]
-            c.setdefault("lastTransitionTime", now)
-            if not c.get("lastTransitionTime"):
-                c["lastTransitionTime"] = now
-    return entries
+def _service_view(cluster: Cluster, gw: dict, status_mod):
+    """What istiod sees of the Service a Gateway is assigned to, as routing.gatewayapi.status wants it."""
+    ns = gw["metadata"]["namespace"]
+    if is_managed(gw):
+        fqdn = service_fqdn(deployment_name(gw), ns)
+    else:
+        hostnames = [
+            a.get("value", "")
+            for a in (gw.get("spec") or {}).get("addresses") or []
+            if a.get("type") == "Hostname"
+        ]
+        if not hostnames:
+            return None
+        fqdn = hostnames[0] if "." in hostnames[0] else service_fqdn(hostnames[0], ns)
+    name, _, rest = fqdn.partition(".")
+    svc = cluster.get("services", name, rest.split(".")[0])
+    if svc is None:
+        return status_mod.GatewayService(fqdn, found=False, ready=False)
+    ready = all(_has_instances(cluster, svc, port) for port in _listener_ports(gw))
+    external = tuple(_external_addresses(svc))
+    pending = svc["spec"].get("type") == "LoadBalancer" and not external
+    return status_mod.GatewayService(fqdn, found=True, ready=ready, pending=pending, external=external)
 
 
-def _snapshot(cluster: Cluster):
-    """What routing.gatewayapi reads, as one object (see `ingresslab.routing.gatewayapi`)."""
-    routing = _routing()
-    builder = getattr(routing, "Snapshot", None) if routing is not None else None
-    if builder is None:
-        return None
-    return (
-        builder.from_lists(**snapshot_lists(cluster))
-        if hasattr(builder, "from_lists")
-        else builder(**snapshot_lists(cluster))
+def inputs(cluster: Cluster, resolution_mod):
+    """routing.gatewayapi's Inputs from the cluster's objects now."""
+    return resolution_mod.Inputs(
+        gateway_classes=tuple(_list(cluster, GATEWAYCLASS_KEY)),
+        gateways=tuple(_list(cluster, GATEWAY_KEY)),
+        http_routes=tuple(_list(cluster, HTTPROUTE_KEY)),
+        reference_grants=tuple(_list(cluster, REFERENCEGRANT_KEY)),
+        services={(s["metadata"]["namespace"], s["metadata"]["name"]): s for s in cluster.list("services")},
+        namespaces={n["metadata"]["name"]: n for n in cluster.list("namespaces")},
     )
 
 
-def snapshot_lists(cluster: Cluster) -> dict:
-    return {
-        "gateway_classes": _list(cluster, GATEWAYCLASS_KEY),
-        "gateways": _list(cluster, GATEWAY_KEY),
-        "http_routes": _list(cluster, HTTPROUTE_KEY),
-        "reference_grants": _list(cluster, REFERENCEGRANT_KEY),
-        "services": cluster.list("services"),
-        "namespaces": cluster.list("namespaces"),
+def resolution(cluster: Cluster):
+    """istiod's view of the Gateway API objects (routing.gatewayapi's Resolution), or None."""
+    mods = _routing()
+    if mods is None or cluster.store.kinds.find(GATEWAY_KEY) is None:
+        return None
+    resolution_mod = mods[0]
+    return resolution_mod.resolve(inputs(cluster, resolution_mod), resolution_mod.ISTIO)
+
+
+def istio_conversion(cluster: Cluster):
+    """The internal Gateways and VirtualServices istiod derives from Gateway API objects (a routing.istio
+    Conversion), or None when istiod is not running, the CRDs are absent or routing.gatewayapi is missing."""
+    if not _istiod_running(cluster):
+        return None
+    mods = _routing()
+    found = resolution(cluster)
+    if mods is None or found is None:
+        return None
+    return mods[2].istio_conversion(found)
+
+
+def _write_statuses(cluster: Cluster, now: str) -> None:
+    mods = _routing()
+    found = resolution(cluster) if mods is not None else None
+    if found is None:
+        for gw in managed_gateways(cluster):
+            _write_status(cluster, gw, _own_gateway_status(cluster, gw, now))
+        return
+    status_mod = mods[1]
+    objects = {
+        ("Gateway", g["metadata"]["namespace"], g["metadata"]["name"]): g for g in _list(cluster, GATEWAY_KEY)
     }
+    objects.update(
+        {
+            ("HTTPRoute", r["metadata"]["namespace"], r["metadata"]["name"]): r
+            for r in _list(cluster, HTTPROUTE_KEY)
+        }
+    )
+    previous = {key: obj.get("status") or {} for key, obj in objects.items()}
+    services = {(g.namespace, g.name): _service_view(cluster, g.obj, status_mod) for g in found.gateways}
+    result = status_mod.statuses(found, now, services, previous)
+    for (ns, name), status in result.gateways.items():
+        gw = objects.get(("Gateway", ns, name))
+        if gw is not None:
+            _write_status(
+                cluster, _get(cluster, GATEWAY_KEY, name, ns) or gw, {**(gw.get("status") or {}), **status}
+            )
+    for (ns, name), status in result.routes.items():
+        route = _get(cluster, HTTPROUTE_KEY, name, ns)
+        if route is not None:
+            _write_status(cluster, route, {**(route.get("status") or {}), **status})
 
 
 # -- the controller -----------------------------------------------------------------------------------
@@ -731,46 +772,7 @@ def reconcile(cluster: Cluster) -> None:
     for gw in managed_gateways(cluster):
         if is_managed(gw):
             _deploy(cluster, gw)
-    routing = _routing()
-    now = format_time(cluster.store.now)
-    for gw in managed_gateways(cluster):
-        _write_status(cluster, gw, _gateway_status(cluster, gw, routing, now))
-    _route_status(cluster, routing, now)
-
-
-def _route_status(cluster: Cluster, routing, now: str) -> None:
-    """HTTPRoute `status.parents` for istio.io/gateway-controller, from routing.gatewayapi when present."""
-    if routing is None or not hasattr(routing, "route_parent_status"):
-        return
-    snapshot = _snapshot(cluster)
-    for route in _list(cluster, HTTPROUTE_KEY):
-        try:
-            parents = routing.route_parent_status(route, snapshot, CONTROLLER)
-        except Exception:
-            return
-        current = route.get("status") or {}
-        old = {
-            (p.get("parentRef") or {}).get("name"): p
-            for p in current.get("parents") or []
-            if p.get("controllerName") == CONTROLLER
-        }
-        for parent in parents:
-            before = {
-                c.get("type"): c
-                for c in (old.get((parent.get("parentRef") or {}).get("name")) or {}).get("conditions") or []
-            }
-            for c in parent.get("conditions") or []:
-                prev = before.get(c.get("type"))
-                if (
-                    prev is not None
-                    and prev.get("status") == c.get("status")
-                    and prev.get("lastTransitionTime")
-                ):
-                    c["lastTransitionTime"] = prev["lastTransitionTime"]
-                elif not c.get("lastTransitionTime"):
-                    c["lastTransitionTime"] = now
-        others = [p for p in current.get("parents") or [] if p.get("controllerName") != CONTROLLER]
-        _write_status(cluster, route, {**current, "parents": others + parents})
+    _write_statuses(cluster, format_time(cluster.store.now))
 
 
 def on_change(cluster: Cluster, event: Event) -> None:

@@ -55,14 +55,21 @@ def _services(cluster) -> dict[tuple[str, str], dict]:
 
 
 def _istio_objects(cluster) -> tuple[list[dict], list[dict], Mapping]:
-    """Gateways and VirtualServices as istiod sees them (the converted Ingresses' included), with sources."""
+    """Gateways and VirtualServices as istiod sees them (the converted Ingresses' and Gateway API objects'
+    included), with sources."""
+    from ingresslab.backends.sandbox.addons import gateway_api
+
     ingresses = served_ingresses(ISTIO, cluster.list("ingresses"), cluster.list("ingressclasses"))
     conversion = convert_with_sources(ingresses, _services(cluster))
-    return (
-        cluster.list("gateways") + list(conversion.gateways),
-        cluster.list("virtualservices") + list(conversion.virtual_services),
-        conversion.sources,
-    )
+    gateways = cluster.list("gateways.networking.istio.io") + list(conversion.gateways)
+    vss = cluster.list("virtualservices.networking.istio.io") + list(conversion.virtual_services)
+    sources = dict(conversion.sources)
+    converted = gateway_api.istio_conversion(cluster)
+    if converted is not None:
+        gateways += list(converted.gateways)
+        vss += list(converted.virtual_services)
+        sources.update(converted.sources)
+    return gateways, vss, sources
 
 
 def gateway_config(cluster, pod: dict) -> list[Listener]:

@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ingresslab.backends.sandbox.dataplane import httpecho, kubeproxy
+from ingresslab.backends.sandbox.dataplane import httpbin, httpecho, kubeproxy
 from ingresslab.backends.sandbox.dataplane.http import HttpRequest, HttpResponse
 from ingresslab.backends.sandbox.topology import NODE_IP, POD_CIDR, SERVICE_CIDR
 
@@ -104,9 +104,17 @@ def is_injected(pod: dict) -> bool:
     return "istio-proxy" in names and not is_gateway(pod)
 
 
+GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name"
+
+
 def is_gateway(pod: dict) -> bool:
+    """An Istio gateway: istioctl's ingress/egress gateways, or a Gateway API Gateway's automated deployment."""
     labels = pod["metadata"].get("labels") or {}
-    return labels.get("istio") in ("ingressgateway", "egressgateway")
+    if labels.get("istio") in ("ingressgateway", "egressgateway"):
+        return True
+    return GATEWAY_NAME_LABEL in labels and any(
+        c.get("name") == "istio-proxy" for c in pod["spec"].get("containers") or []
+    )
 
 
 def _is_nginx(pod: dict) -> bool:
@@ -137,7 +145,9 @@ def connect(
             from ingresslab.backends.sandbox.dataplane import envoy
 
             return envoy.sidecar_outbound(cluster, client_pod, conn, sp, request, t)
-        return _to_service(cluster, conn, sp, request, t, masquerade=False)
+        # kube-proxy (clusterCIDR set) masquerades traffic from outside the pod network, e.g. through the tunnel
+        outside = ipaddress.ip_address(conn.src_ip) not in POD_CIDR
+        return _to_service(cluster, conn, sp, request, t, masquerade=outside)
     if ip in POD_CIDR:
         pod = pod_by_ip(cluster, conn.dst_ip)
         if pod is None:
@@ -174,6 +184,10 @@ def deliver_pod(
         if httpecho.is_http_echo(container) and httpecho.listen_port(container) == conn.dst_port:
             remote = f"{conn.src_ip}:{conn.src_port}"
             response, end = httpecho.serve(cluster, pod, container, request, remote, start)
+            return Result(response, None, end)
+        if httpbin.is_httpbin(container) and httpbin.listen_port(container) == conn.dst_port:
+            remote = f"{conn.src_ip}:{conn.src_port}"
+            response, end = httpbin.serve(cluster, pod, container, request, remote, start)
             return Result(response, None, end)
     if _is_nginx(pod) and conn.dst_port in (80, 443):
         from ingresslab.backends.sandbox.dataplane import nginx

@@ -25,9 +25,11 @@ _VERSIONED_KINDS = (
     "endpoints",
     "pods",
     "ingresses",
-    "gateways",
+    "gateways.networking.istio.io",
     "virtualservices",
     "destinationrules",
+    "gateways.gateway.networking.k8s.io",
+    "httproutes.gateway.networking.k8s.io",
 )
 
 

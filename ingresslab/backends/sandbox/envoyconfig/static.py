@@ -43,8 +43,9 @@ _SDS_SOCKET = "./var/run/secrets/workload-spiffe-uds/socket"
 
 def proxy_type(pod: dict) -> str:
     """`router` for gateways, `sidecar` for injected workloads."""
-    labels = pod["metadata"].get("labels") or {}
-    return "router" if labels.get("istio") in ("ingressgateway", "egressgateway") else "sidecar"
+    from ingresslab.backends.sandbox.dataplane.net import is_gateway
+
+    return "router" if is_gateway(pod) else "sidecar"
 
 
 def node_id(pod: dict) -> str:
