@@ -46,6 +46,36 @@ def test_notebook_runs_clean_on_a_fresh_sandbox(notebook, tmp_path):
     assert any("checkpoint passed" in text for text in checkpoint_outputs)
 
 
+def _checkpoints_passed(executed: dict) -> list[str]:
+    return [
+        "".join(o.get("text", ""))
+        for c in executed["cells"]
+        if c["cell_type"] == "code" and "assert" in "".join(c["source"])
+        for o in c.get("outputs", [])
+        if "checkpoint passed" in "".join(o.get("text", ""))
+    ]
+
+
+@pytest.mark.slow
+def test_the_whole_series_runs_in_order_on_one_sandbox(tmp_path):
+    """What a learner does: 00 to 06 one after the other on one cluster. Each notebook's catch-up must then
+    change nothing it narrates, and every checkpoint must hold on the state the earlier notebooks left."""
+    results = run_notebooks(
+        NOTEBOOKS, backend="sandbox", output_dir=tmp_path, state=str(tmp_path / "lab.json")
+    )
+    assert [r.notebook for r in results] == NOTEBOOKS
+    for result in results:
+        executed = json.loads(result.output.read_text())
+        errors = [
+            o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"
+        ]
+        assert errors == [], result.notebook.name
+        checkpoints = [
+            c for c in executed["cells"] if c["cell_type"] == "code" and "assert" in "".join(c["source"])
+        ]
+        assert len(_checkpoints_passed(executed)) == len(checkpoints), result.notebook.name
+
+
 def test_a_failing_cell_is_reported_with_the_notebook_and_the_error(tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
