@@ -69,10 +69,10 @@ def control_plane() -> ControlPlane:
             (EVERY_TYPE, core.collect_garbage),
             ("services", endpoints.on_service),
             ("services", minikube.emulate_load_balancers),  # `minikube tunnel`'s emulator, while it runs
+            ("endpoints", httpbin.on_endpoints),  # go-httpbin's start-up line, once its pod is ready
             ("pods", endpoints.on_pod),
             ("pods", workloads.start_pods),
             ("pods", workloads.pod_changes_reach_replicaset),
-            ("pods", httpbin.on_pod),  # go-httpbin's start-up line
             ("deployments.apps", workloads.reconcile_deployment),
             ("replicasets.apps", workloads.reconcile_replicaset),
             ("ingresses.networking.k8s.io", ingress_nginx.on_ingress),

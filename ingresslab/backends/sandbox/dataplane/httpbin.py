@@ -1,7 +1,7 @@
 """httpbin as Istio's sample runs it: mccutchen/go-httpbin v2.15.0 (samples/httpbin/httpbin.yaml on release-1.23).
 
     SAMPLE_URL / sample_manifest()   # the sample's YAML (ServiceAccount, Service 8000→8080, Deployment)
-    is_httpbin(container), listen_port(container), serve(...), on_pod(cluster, event)
+    is_httpbin(container), listen_port(container), serve(...), on_endpoints(cluster, event)
 
 Facts (mccutchen/go-httpbin v2.15.0: httpbin/{handlers,helpers,middleware,responses}.go, httpbin/cmd/cmd.go):
 - Listens on 0.0.0.0:8080 (`-port`/`$PORT`); logs `go-httpbin listening on http://0.0.0.0:8080` at start and
@@ -31,7 +31,7 @@ __all__ = [
     "SAMPLE_URL",
     "is_httpbin",
     "listen_port",
-    "on_pod",
+    "on_endpoints",
     "sample_manifest",
     "serve",
 ]
@@ -150,16 +150,13 @@ def _log(cluster, pod: dict, container: str, text: str, at: float) -> None:
     cluster.log(meta["namespace"], meta["name"], container, text, at=at)
 
 
-def on_pod(cluster, event) -> None:
-    """go-httpbin's start-up line, once per container, when its pod starts running."""
-    verb, _, _, pod = event
-    if verb == "deleted" or pod is None or (pod.get("status") or {}).get("phase") != "Running":
+def _started(cluster, pod: dict) -> None:
+    """go-httpbin's start-up line, once per container of a running pod."""
+    if (pod.get("status") or {}).get("phase") != "Running":
         return
     meta = pod["metadata"]
     for container in pod["spec"].get("containers") or []:
-        if not is_httpbin(container):
-            continue
-        if cluster.logs.read(meta["namespace"], meta["name"], container["name"]):
+        if not is_httpbin(container) or cluster.logs.read(meta["namespace"], meta["name"], container["name"]):
             continue
         when = cluster.store.now
         stamp = (pod.get("status") or {}).get("startTime")
@@ -172,6 +169,20 @@ def on_pod(cluster, event) -> None:
             f'msg="go-httpbin listening on http://0.0.0.0:{listen_port(container)}"'
         )
         _log(cluster, pod, container["name"], line, when)
+
+
+def on_endpoints(cluster, event) -> None:
+    """When a Service's endpoints change (a pod became ready), httpbin pods there have logged their start."""
+    verb, _, _, endpoints = event
+    if verb == "deleted" or endpoints is None:
+        return
+    for subset in endpoints.get("subsets") or []:
+        for address in subset.get("addresses") or []:
+            ref = address.get("targetRef") or {}
+            if ref.get("kind") == "Pod":
+                pod = cluster.get("pods", ref.get("name", ""), ref.get("namespace"))
+                if pod is not None:
+                    _started(cluster, pod)
 
 
 def _canonical(name: str) -> str:
@@ -286,6 +297,7 @@ def serve(
     cluster, pod: dict, container: dict, request: HttpRequest, remote_addr: str, start: float
 ) -> tuple[HttpResponse, float]:
     """Answer one request at virtual time `start`; returns the response and when it ended."""
+    _started(cluster, pod)  # a pod no Service selects logged its start too
     status, content_type, body, extra, delay = _route(request, remote_addr)
     duration = delay + round(cluster.store.rng.uniform(0.00004, 0.00025), 9)
     end = start + duration
