@@ -33,6 +33,7 @@ __all__ = [
     "listen_port",
     "on_endpoints",
     "sample_manifest",
+    "sample_objects",
     "serve",
 ]
 
@@ -109,6 +110,22 @@ spec:
 def sample_manifest() -> str:
     """The text `SAMPLE_URL` serves (Istio's httpbin sample on the release-1.23 branch)."""
     return _SAMPLE
+
+
+def sample_objects() -> list[dict]:
+    """The sample's objects, in the file's order."""
+    import yaml
+
+    return [doc for doc in yaml.safe_load_all(_SAMPLE) if doc]
+
+
+def _register() -> None:
+    """Serve the sample for `kubectl apply -f SAMPLE_URL` through the sandbox's URL bundles (kube.bundled)."""
+    try:
+        from ingresslab.kube import bundled
+    except ImportError:  # the registry is not there: the URL stays unknown offline
+        return
+    bundled.register_url(SAMPLE_URL, sample_objects, note="Istio's httpbin sample, release-1.23 branch")
 
 
 def is_httpbin(container: dict) -> bool:
@@ -325,3 +342,6 @@ def serve(
     )
     _log(cluster, pod, container["name"], line, end)
     return HttpResponse(status, headers, "" if head else body), end
+
+
+_register()
