@@ -516,3 +516,31 @@ def test_header_method_and_query_matches_reach_the_gateway_proxy():
     assert (
         select(config, "httpbin.example.com", "/get?v=1", {"x-canary": "yes"}).route.name == "default.http.1"
     )
+
+
+def test_allowed_route_kinds_narrow_supported_kinds_and_reject_http_routes():
+    listener = {
+        "name": "tcp-only",
+        "hostname": "*.example.com",
+        "port": 80,
+        "protocol": "HTTP",
+        "allowedRoutes": {
+            "namespaces": {"from": "All"},
+            "kinds": [{"kind": "GRPCRoute"}, {"kind": "TCPRoute"}],
+        },
+    }
+    res = resolve(_inputs(gateways=[_gateway(listeners=[listener])]), ISTIO)
+    li = res.gateway("istio-ingress", "gateway").listener("tcp-only")
+    assert li.supported_kinds == ({"group": "gateway.networking.k8s.io", "kind": "GRPCRoute"},)
+    assert li.kinds_valid is False
+    assert _route_conds(res)["Accepted"] == (
+        "False",
+        "NotAllowedByListeners",
+        "kind gateway.networking.k8s.io/v1beta1/HTTPRoute is not allowed",
+    )
+    gw = statuses(res, NOW, {}).gateways[("istio-ingress", "gateway")]
+    assert _conds(gw["listeners"][0]["conditions"])["ResolvedRefs"] == (
+        "False",
+        "InvalidRouteKinds",
+        "Invalid route kinds",
+    )

@@ -319,8 +319,17 @@ def _allowed_namespaces(listener: dict, gw_ns: str, namespaces: Mapping[str, dic
 
 
 def _supported_kinds(listener: dict) -> tuple[tuple[dict, ...], bool]:
-    """Istio's `generateSupportedKinds` for HTTP/HTTPS listeners (other protocols: not modelled, none)."""
-    supported = _HTTP_KINDS if listener.get("protocol") in ("HTTP", "HTTPS") else ()
+    """Istio's `generateSupportedKinds`: HTTP/HTTPS → HTTPRoute, GRPCRoute; TCP → TCPRoute; TLS → TLSRoute
+    (Passthrough) or TCPRoute; others none — then narrowed to `allowedRoutes.kinds`."""
+    protocol = listener.get("protocol")
+    supported: tuple[dict, ...] = ()
+    if protocol in ("HTTP", "HTTPS"):
+        supported = _HTTP_KINDS
+    elif protocol == "TCP":
+        supported = ({"group": GROUP, "kind": "TCPRoute"},)
+    elif protocol == "TLS":
+        passthrough = ((listener.get("tls") or {}).get("mode")) == "Passthrough"
+        supported = ({"group": GROUP, "kind": "TLSRoute" if passthrough else "TCPRoute"},)
     wanted = (listener.get("allowedRoutes") or {}).get("kinds") or []
     if not wanted:
         return tuple(dict(k) for k in supported), True
@@ -441,7 +450,8 @@ def _denied(lst: _Listener, ref: dict, route_hosts: list[str], route_ns: str) ->
             return Problem("NotAllowedByListeners", "namespace_not_allowed", (original, route_ns))
         return Problem("NoMatchingListenerHostname", "no_hostname", (original,))
     if not any(k["kind"] == "HTTPRoute" and k["group"] == GROUP for k in lst.kinds):
-        return Problem("NotAllowedByListeners", "kind_not_allowed", (f"{GROUP}/v1/HTTPRoute",))
+        # Istio 1.23 names its internal HTTPRoute kind by version v1beta1
+        return Problem("NotAllowedByListeners", "kind_not_allowed", (f"{GROUP}/v1beta1/HTTPRoute",))
     return None
 
 
