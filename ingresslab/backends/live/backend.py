@@ -12,6 +12,7 @@ import json
 import os
 import secrets as _random
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -467,11 +468,15 @@ class LiveBackend:
         tail: int | None = None,
         since_seconds: int | None = None,
         timestamps: bool = False,
+        since_time: datetime | None = None,
     ) -> str:
+        """A container's log (`kubectl logs`). `since_time` reads from that moment on (`--since-time`; the API
+        takes whole seconds, so lines of that second come again): what a reader following the log asks for."""
         query = {
             "container": container,
             "tailLines": tail if tail is not None and tail >= 0 else None,
             "sinceSeconds": since_seconds,
+            "sinceTime": _rfc3339(since_time) if since_time is not None else None,
             "timestamps": "true" if timestamps else None,
         }
         ns = namespace or self._namespace
@@ -646,3 +651,10 @@ class LiveBackend:
         )
         output = self.logs(pod, ns, container=name)
         return ExecResult(stdout=output, returncode=int(terminated.get("exitCode") or 0)), name
+
+
+def _rfc3339(at: datetime) -> str:
+    """`sinceTime`'s form: UTC, whole seconds (rounded down, so nothing at that moment is missed)."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
