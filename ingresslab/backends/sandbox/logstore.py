@@ -128,8 +128,9 @@ class MemoryLogStore(LogStore):
             return LogChunk([], 0, 0, LogCursor(None), restarted=gone)
         generation, first = self._generation[key], self._first[key]
         end = first + len(lines)
-        restarted = cursor is not None and (cursor.identity != generation or cursor.seq > end)
-        start = first if cursor is None or restarted else max(cursor.seq, first)
+        followed = cursor is not None and cursor.identity is not None
+        restarted = followed and (cursor.identity != generation or cursor.seq > end)
+        start = max(cursor.seq, first) if followed and not restarted else first
         # From the right: a deque indexes its ends in constant time, its middle in linear time.
         new = list(itertools.islice(reversed(lines), end - start))
         new.reverse()
