@@ -1,4 +1,5 @@
-"""Command-line tools the sandbox emulates besides kubectl (minikube, istioctl, curl on the learner's machine).
+"""Command-line tools the sandbox emulates besides kubectl (minikube, istioctl, curl, ingress2gateway on the
+learner's machine).
 
 Each module has a `factory(backend, cwd)`; `sandbox_tools()` lists them in one declared order and
 `SandboxBackend.tools(lab)` builds the CommandFuncs the Lab's shell dispatches to. None of them ever starts a
@@ -23,6 +24,16 @@ ToolFactory = Callable[["SandboxBackend", str], CommandFunc]
 
 def sandbox_tools() -> dict[str, ToolFactory]:
     """A new table of the emulated tools, by command name, in their declared order."""
-    from ingresslab.backends.sandbox.tools import curl, istioctl, minikube  # they import the backend
+    from ingresslab.backends.sandbox.tools import (  # they import the backend
+        curl,
+        ingress2gateway,
+        istioctl,
+        minikube,
+    )
 
-    return {"minikube": minikube.factory, "istioctl": istioctl.factory, "curl": curl.factory}
+    return {
+        "minikube": minikube.factory,
+        "istioctl": istioctl.factory,
+        "curl": curl.factory,
+        "ingress2gateway": ingress2gateway.factory,
+    }
