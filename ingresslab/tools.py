@@ -26,6 +26,7 @@ __all__ = [
     "ToolTimeout",
     "curl_argv",
     "find_tool",
+    "ingress2gateway_print_argv",
     "istioctl_argv",
     "istioctl_install_argv",
     "istioctl_proxy_config_argv",
@@ -61,6 +62,14 @@ INSTALL_HINTS: dict[str, str] = {
         "creates to your PATH (or `brew install istioctl` on macOS)"
     ),
     "curl": "install curl with your package manager (`sudo apt-get install curl`, `brew install curl`)",
+    # Not on PyPI, npm or Debian; an optional tool (the Migration chapter), so not in KNOWN_TOOLS.
+    "ingress2gateway": (
+        "install ingress2gateway as https://github.com/kubernetes-sigs/ingress2gateway describes: "
+        "`go install github.com/kubernetes-sigs/ingress2gateway@v1.1.0` (Go 1.25+; puts it in $(go env GOPATH)/bin; "
+        "such a build names itself `dev`, in `ingress2gateway version` and in its generator annotation), "
+        "a release archive from https://github.com/kubernetes-sigs/ingress2gateway/releases/tag/v1.1.0 "
+        "unpacked onto your PATH, or `brew install ingress2gateway` on macOS"
+    ),
 }
 
 # How each tool reports its own version without contacting a cluster.
@@ -69,6 +78,7 @@ _VERSION_ARGS: dict[str, tuple[str, ...]] = {
     "minikube": ("version", "--short"),
     "istioctl": ("version", "--remote=false"),
     "curl": ("--version",),
+    "ingress2gateway": ("version",),
 }
 
 _VERSION_RE = re.compile(r"v?\d+\.\d+(?:\.\d+)?(?:[-+][0-9A-Za-z.\-]+)?")
@@ -223,6 +233,33 @@ def istioctl_proxy_config_argv(
         )
     argv = istioctl_argv(context, "proxy-config", section, pod, namespace=namespace)
     return [*argv, "-o", output] if output else argv
+
+
+def ingress2gateway_print_argv(
+    *,
+    input_files: Sequence[str] = (),
+    namespace: str | None = None,
+    all_namespaces: bool = False,
+    ingress_class: str | None = None,
+    kubeconfig: str | None = None,
+) -> list[str]:
+    """`ingress2gateway print --providers=ingress-nginx [--input-file F]… [-n NS | -A] [--ingress-nginx-ingress-class X]`.
+
+    Without input files the tool reads the Ingresses of the kubeconfig's current context (it has no --context)."""
+    if namespace and all_namespaces:
+        raise ValueError("ingress2gateway takes either a namespace or all namespaces, not both")
+    argv = ["ingress2gateway", "print", "--providers=ingress-nginx"]
+    if kubeconfig:
+        argv += ["--kubeconfig", kubeconfig]
+    for path in input_files:
+        argv += ["--input-file", os.fspath(path)]
+    if namespace:
+        argv += ["--namespace", namespace]
+    if all_namespaces:
+        argv.append("--all-namespaces")
+    if ingress_class is not None:
+        argv.append(f"--ingress-nginx-ingress-class={ingress_class}")
+    return argv
 
 
 def minikube_argv(profile: str | None, *args: str) -> list[str]:
