@@ -228,3 +228,39 @@ def test_cross_namespace_backend_without_grant_is_refnotpermitted_and_500(lab):
     )
     assert _cond(parent, "Accepted")["status"] == "True"
     assert _send(lab, "/v1").status == 500
+
+
+def test_kubectl_get_rows_for_class_gateway_and_route(hooks):
+    import ingresslab
+
+    lab = ingresslab.connect("sandbox", state=None)
+    backend = lab.backend
+    backend.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "application"}})
+    backend.apply_many(standard_install("v1.6.1"))
+    with backend.transaction() as cluster:
+        ngf.install(cluster)
+    backend.apply(_gateway())
+    backend.apply(_route())
+    rows = lab.sh("kubectl get gatewayclass").check().stdout.splitlines()
+    assert rows[0].split() == ["NAME", "CONTROLLER", "ACCEPTED", "AGE"]
+    assert rows[1].split()[:3] == ["nginx", "gateway.nginx.org/nginx-gateway-controller", "True"]
+    rows = lab.sh("kubectl get gtw -n application").check().stdout.splitlines()
+    assert rows[0].split() == ["NAME", "CLASS", "ADDRESS", "PROGRAMMED", "AGE"]
+    assert rows[1].split()[:3] == ["gateway", "nginx", "True"]  # ADDRESS empty: LoadBalancer pending
+    rows = lab.sh("kubectl get httproute -n application").check().stdout.splitlines()
+    assert rows[1].split()[:2] == ["http", '["yuya.example.com"]']
+    svc = lab.sh("kubectl get svc -n application gateway-nginx").check().stdout.splitlines()[1].split()
+    assert svc[:2] == ["gateway-nginx", "LoadBalancer"] and svc[3] == "<pending>"
+
+
+def test_on_the_v1_1_0_bundle_ngf_still_serves_best_effort(hooks):
+    backend = demo()
+    backend.apply_many(standard_install("v1.1.0"))
+    with backend.transaction() as cluster:
+        ngf.install(cluster)
+    backend.apply(_gateway())
+    backend.apply(_route())
+    gc = backend.get("gatewayclasses", "nginx")
+    assert _cond(gc, "Accepted")["status"] == "True"
+    assert _cond(gc, "SupportedVersion")["message"].endswith("Recommended version is v1.5.1")
+    assert _send(backend, "/v1").status == 200
