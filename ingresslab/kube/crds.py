@@ -9,13 +9,25 @@ names (plural, singular, kind, short names, categories), scope, and the preferre
 
 from __future__ import annotations
 
+import copy
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ingresslab.kube.resources import RESOURCES, Kinds, PrinterColumn, ResourceType
 
-__all__ = ["CRD_KEY", "kinds_with", "printer_columns", "resource_type", "version_order"]
+__all__ = [
+    "CRD_KEY",
+    "apply_defaults",
+    "crd_status",
+    "kinds_with",
+    "printer_columns",
+    "register_rule",
+    "resource_type",
+    "rule_errors",
+    "version_order",
+]
 
 CRD_KEY = "customresourcedefinitions.apiextensions.k8s.io"
 """The store key of CustomResourceDefinition objects."""
@@ -94,3 +106,121 @@ def kinds_with(crds: Iterable[dict[str, Any]]) -> Kinds:
             if isinstance(schema, dict):
                 schemas[(rtype.key, str(v["name"]))] = schema
     return Kinds([*RESOURCES, *(r for r, _ in custom)], schemas)
+
+
+# -- what the API server does with a CRD's schema on every write: defaults, list invariants, CEL rules --------
+_RULES: dict[str, Callable[[Any], bool]] = {}
+
+
+def register_rule(rule: str, check: Callable[[Any], bool]) -> None:
+    """Teach the sandbox one `x-kubernetes-validations` rule: `check(node)` is True when the node passes.
+    Rules no one registered are not evaluated (the sandbox has no CEL interpreter)."""
+    _RULES[rule] = check
+
+
+def apply_defaults(obj: Any, schema: dict[str, Any]) -> Any:
+    """Fill in the schema's `default`s (in place), as the server's structural defaulting does: a missing field
+    with a default gets a copy of it, then every field is walked, defaulted ones included; returns `obj`."""
+    if isinstance(obj, dict):
+        props = schema.get("properties")
+        if isinstance(props, dict):
+            for key, sub in props.items():
+                if isinstance(sub, dict) and "default" in sub and key not in obj:
+                    obj[key] = copy.deepcopy(sub["default"])
+            for key, value in obj.items():
+                sub = props.get(key)
+                if isinstance(sub, dict):
+                    apply_defaults(value, sub)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict) and not isinstance(props, dict):
+            for value in obj.values():
+                apply_defaults(value, extra)
+    elif isinstance(obj, list) and isinstance(schema.get("items"), dict):
+        for item in obj:
+            apply_defaults(item, schema["items"])
+    return obj
+
+
+def _go_map(keys: dict[str, Any]) -> str:
+    """How the server prints a list-map item's keys in a Duplicate error (`map[string]interface {}{"name":"a"}`)."""
+    body = ", ".join(f"{json.dumps(k)}:{json.dumps(v)}" for k, v in sorted(keys.items()))
+    return "map[string]interface {}{" + body + "}"
+
+
+def _list_errors(obj: Any, schema: dict[str, Any], path: str) -> list[str]:
+    """`x-kubernetes-list-type: map` items must differ in their keys (the server's Duplicate value)."""
+    keys = schema.get("x-kubernetes-list-map-keys") or ()
+    if schema.get("x-kubernetes-list-type") != "map" or not keys or not isinstance(obj, list):
+        return []
+    errors, seen = [], set()
+    for i, item in enumerate(obj):
+        if not isinstance(item, dict):
+            continue
+        found = {k: item[k] for k in keys if k in item}
+        marker = json.dumps(found, sort_keys=True)
+        if marker in seen:
+            errors.append(f"{path}[{i}]: Duplicate value: {_go_map(found)}")
+        seen.add(marker)
+    return errors
+
+
+def rule_errors(obj: Any, schema: dict[str, Any], path: str = "") -> list[str]:
+    """Errors of a valid-typed object the schema's list invariants and known CEL rules find, in the server's
+    order (list duplicates of the whole object first, then the rules, deepest fields first)."""
+    return _walk_lists(obj, schema, path) + _walk_rules(obj, schema, path)
+
+
+def _children(obj: Any, schema: dict[str, Any], path: str):
+    if isinstance(obj, dict):
+        props = schema.get("properties") or {}
+        prefix = f"{path}." if path else ""
+        for key in sorted(obj):
+            sub = props.get(key) if isinstance(props, dict) else None
+            if isinstance(sub, dict):
+                yield obj[key], sub, f"{prefix}{key}"
+    elif isinstance(obj, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(obj):
+            yield item, schema["items"], f"{path}[{i}]"
+
+
+def _walk_lists(obj: Any, schema: dict[str, Any], path: str) -> list[str]:
+    errors = _list_errors(obj, schema, path)
+    for child, sub, where in _children(obj, schema, path):
+        errors += _walk_lists(child, sub, where)
+    return errors
+
+
+def _walk_rules(obj: Any, schema: dict[str, Any], path: str) -> list[str]:
+    errors: list[str] = []
+    for child, sub, where in _children(obj, schema, path):
+        errors += _walk_rules(child, sub, where)
+    for rule in schema.get("x-kubernetes-validations") or ():
+        check = _RULES.get(str(rule.get("rule", "")))
+        if check is not None and not check(obj):
+            message = rule.get("message") or f"failed rule: {rule.get('rule')}"
+            errors.append(f'{path or "<nil>"}: Invalid value: "{schema.get("type", "object")}": {message}')
+    return errors
+
+
+def crd_status(crd: dict[str, Any]) -> dict[str, Any]:
+    """The status the server keeps on a CRD it serves: its accepted names, Established, the stored versions."""
+    spec = crd.get("spec") or {}
+    names = dict(spec.get("names") or {})
+    names.setdefault("singular", str(names.get("kind", "")).lower())
+    names.setdefault("listKind", f"{names.get('kind', '')}List")
+    stamp = (crd.get("metadata") or {}).get("creationTimestamp")
+    conditions = [
+        {"message": "no conflicts found", "reason": "NoConflicts", "status": "True", "type": "NamesAccepted"},
+        {"message": "the initial names have been accepted", "reason": "InitialNamesAccepted", "status": "True",
+         "type": "Established"},
+    ]  # fmt: skip
+    if stamp:
+        conditions = [{"lastTransitionTime": stamp, **c} for c in conditions]
+    storage = [str(v["name"]) for v in spec.get("versions") or () if isinstance(v, dict) and v.get("storage")]
+    old = crd.get("status") or {}
+    stored = [v for v in old.get("storedVersions") or () if isinstance(v, str)]
+    return {
+        "acceptedNames": names,
+        "conditions": conditions,
+        "storedVersions": stored + [v for v in storage if v not in stored],
+    }

@@ -1,8 +1,9 @@
 """What the API server does for custom resources beyond storing them: schema checks and CRD deletion.
 
 - `check(kinds, rtype, obj)`: on create/update of a custom resource, prune the fields its CRD's schema does
-  not declare and validate the rest (`kube.schema`), raising `Invalid` with the server's message; a new
-  object gets `metadata.generation` (bumped by the cluster when its spec changes);
+  not declare, fill in its `default`s and validate the rest (`kube.schema`, then list-map keys and the CEL
+  rules `kube.crds` knows), raising `Invalid` with the server's message; a new object gets
+  `metadata.generation` (bumped by the cluster when its spec changes); a CRD gets the status the server keeps;
 - `drop_objects_of(cluster, crd)`: deleting a CRD deletes every object of its kind first (the server's
   finalizer), so nothing of an unserved kind is left behind.
 """
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ingresslab.errors import Invalid
 from ingresslab.kube import schema
-from ingresslab.kube.crds import CRD_KEY, resource_type
+from ingresslab.kube.crds import CRD_KEY, apply_defaults, crd_status, resource_type, rule_errors
 from ingresslab.kube.resources import Kinds, ResourceType
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ __all__ = ["check", "drop_objects_of"]
 def check(kinds: Kinds, rtype: ResourceType, obj: dict) -> None:
     """Prune and validate a custom resource in place against its version's schema (no-op for built-ins);
     a new one starts at `metadata.generation` 1, as every custom resource does."""
+    if rtype.key == CRD_KEY:
+        obj["status"] = crd_status(obj)  # the server's to write, whatever the manifest says
     if not rtype.custom:
         return
     obj.setdefault("metadata", {}).setdefault("generation", 1)
@@ -33,7 +36,8 @@ def check(kinds: Kinds, rtype: ResourceType, obj: dict) -> None:
     if found is None:
         return
     schema.prune(obj, found)
-    errors = schema.validate(obj, found)
+    apply_defaults(obj, found)
+    errors = schema.validate(obj, found) or rule_errors(obj, found)
     if errors:
         name = (obj.get("metadata") or {}).get("name", "")
         raise Invalid(schema.invalid_message(rtype.kind, name, errors))
