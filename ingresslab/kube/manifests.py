@@ -1,4 +1,5 @@
-"""Reading manifests the way `kubectl apply -f` does: files, directories, multi-document YAML or JSON, stdin.
+"""Reading manifests the way `kubectl apply -f` does: files, directories, multi-document YAML or JSON, stdin, and
+the URLs the sandbox carries offline (`kube.bundled`; any other URL is an error naming the ones it has).
 
 Everything is read and checked before anything is applied, so a typo in the third document of a file leaves
 the cluster untouched; errors name the file and the line, in kubectl's words.
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import ClassVar
 
 import yaml
+
+from ingresslab.kube import bundled
 
 __all__ = ["Manifest", "ManifestError", "load_manifests"]
 
@@ -145,10 +148,12 @@ def load_manifests(
         if shown == "-":
             found += [Manifest(d, "STDIN") for d in _documents(stdin, "STDIN")]
             continue
-        if shown.startswith(("http://", "https://")):
-            raise ManifestError(
-                f'unable to read URL "{shown}": the sandbox has no internet access; download the file and apply it'
-            )
+        if bundled.is_url(shown):
+            try:
+                found += [Manifest(d, shown) for d in bundled.url_objects(shown)]
+            except bundled.OfflineError as exc:
+                raise ManifestError(str(exc)) from None
+            continue
         path = Path(cwd) / shown
         if not path.exists():
             raise ManifestError(f'the path "{shown}" does not exist')
