@@ -15,6 +15,7 @@ from ingresslab.commands.kubectl.containers import debug, exec_, logs
 from ingresslab.commands.kubectl.flags import FlagError
 from ingresslab.commands.kubectl.get import get
 from ingresslab.commands.kubectl.inspect import api_resources, describe, rollout, version, wait
+from ingresslab.commands.kubectl.kustomize import kustomize
 from ingresslab.commands.kubectl.mutate import apply, create, delete, label, patch, scale
 from ingresslab.commands.result import CommandResult, Invocation
 
@@ -39,6 +40,7 @@ VERBS: dict[str, Verb] = {
     "version": version,
     "rollout": rollout,
     "wait": wait,
+    "kustomize": kustomize,
     "ingress-nginx": plugins.ingress_nginx,
 }
 

@@ -15,9 +15,11 @@ from ingresslab.commands.kubectl.common import (
     served_kinds,
 )
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
+from ingresslab.commands.kubectl.kustomize import kustomized_manifests
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import ApiError, NotFound
 from ingresslab.kube import printers
+from ingresslab.kube.crds import CRD_KEY
 from ingresslab.kube.manifests import ManifestError, load_manifests
 from ingresslab.kube.resources import ResourceType, UnknownResourceType
 
@@ -60,16 +62,51 @@ def _check_types(ctx: KubectlContext, manifests: list) -> None:
             ) from None
 
 
+_APPLY_FLAGS = [
+    *_FILE_FLAGS,
+    Flag("kustomize", "k"),
+    Flag("server-side", value=False),
+    Flag("force-conflicts", value=False),
+    Flag("field-manager"),
+]
+
+
 def apply(ctx: KubectlContext, argv: list[str]) -> CommandResult:
-    p = parse_flags(argv, _FILE_FLAGS)
+    p = parse_flags(argv, _APPLY_FLAGS)
     files = p.get("filename") or []
-    if not files:
+    target = p.get("kustomize")
+    if files and target:
+        raise fail("only one of -f or -k can be specified")
+    if not files and not target:
         raise fail("must specify one of -f and -k")
-    manifests = _load(ctx, files, bool(p.get("recursive")))
+    if p.get("force-conflicts") and not p.get("server-side"):
+        raise fail("--force-conflicts only works with --server-side")
+    manifests = (
+        kustomized_manifests(str(target)) if target else _load(ctx, files, bool(p.get("recursive")))  # type: ignore[arg-type]
+    )
     if not manifests:
         raise fail("no objects passed to apply")
     _check_types(ctx, manifests)
-    return _each(ctx, manifests, p.get("namespace"), "apply")
+    return _each(ctx, manifests, p.get("namespace"), "server-side" if p.get("server-side") else "apply")
+
+
+def _sets_other_values(manifest: object, live: object, *, atomic_lists: bool) -> bool:
+    """Whether the manifest sets a field to something the live object does not hold: then client-side apply's
+    three-way patch is not empty, kubectl sends it and prints `configured` even if the server changes
+    nothing (a CRD file's `status` stub, say, which the server ignores). A custom resource is patched with a
+    JSON merge patch, which replaces lists whole, so a list the server filled defaults into always differs;
+    built-in kinds get a strategic merge patch, which compares list items one by one."""
+    if isinstance(manifest, dict) and isinstance(live, dict):
+        return any(
+            key not in live or _sets_other_values(value, live[key], atomic_lists=atomic_lists)
+            for key, value in manifest.items()
+            if value is not None
+        )
+    if isinstance(manifest, list) and isinstance(live, list) and not atomic_lists:
+        return len(manifest) != len(live) or any(
+            _sets_other_values(m, v, atomic_lists=False) for m, v in zip(manifest, live, strict=True)
+        )
+    return manifest != live
 
 
 def _each(ctx: KubectlContext, manifests: list, namespace: object, mode: str) -> CommandResult:
@@ -78,12 +115,16 @@ def _each(ctx: KubectlContext, manifests: list, namespace: object, mode: str) ->
         rtype = _kind_of(ctx, m.obj)
         name = m.obj.get("metadata", {}).get("name", "")
         try:
-            if mode == "apply":
+            if mode in ("apply", "server-side"):
                 result = ctx.backend.apply(m.obj, namespace=str(namespace) if namespace else None)
-                out.append(f"{kind_group(rtype)}/{name} {result.action}")
-                sent = (
-                    result.action != "unchanged"
-                )  # an unchanged apply sends no request, so hears no warning
+                action = result.action
+                atomic = rtype.custom or rtype.key == CRD_KEY
+                if action == "unchanged" and _sets_other_values(m.obj, result.object, atomic_lists=atomic):
+                    action = "configured"
+                if mode == "server-side":
+                    action = "serverside-applied"
+                out.append(f"{kind_group(rtype)}/{name} {action}")
+                sent = action != "unchanged"  # an unchanged apply sends no request, so hears no warning
             else:
                 ctx.backend.create(m.obj, namespace=str(namespace) if namespace else None)
                 out.append(f"{kind_group(rtype)}/{name} created")
@@ -322,7 +363,15 @@ def scale(ctx: KubectlContext, argv: list[str]) -> CommandResult:
 def patch(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     """`kubectl patch TYPE NAME -p JSON [--type merge|strategic]` (a strategic patch of plain fields merges alike)."""
     p = parse_flags(
-        argv, [Flag("namespace", "n"), Flag("patch", "p"), Flag("type"), Flag("context"), Flag("output", "o")]
+        argv,
+        [
+            Flag("namespace", "n"),
+            Flag("patch", "p"),
+            Flag("type"),
+            Flag("context"),
+            Flag("output", "o"),
+            Flag("subresource"),
+        ],
     )
     args = list(p.args)
     if args and "/" in args[0]:
@@ -353,6 +402,11 @@ def patch(ctx: KubectlContext, argv: list[str]) -> CommandResult:
             "Error from server (BadRequest): json: cannot unmarshal "
             f"{go_type} into Go value of type map[string]interface {{}}"
         )
+    subresource = str(p.get("subresource") or "")
+    if subresource and subresource not in ("status", "scale"):
+        raise fail(f'invalid subresource value: "{subresource}". Must be one of [status scale]')
+    if subresource == "status":  # the status endpoint takes the status alone
+        body = {"status": body["status"]} if "status" in body else {}
     rtype = resolve_type(kind, ctx)
     before = ctx.backend.get(rtype.key, name, p.get("namespace"))  # type: ignore[arg-type]
     after = ctx.backend.patch(rtype.key, name, body, p.get("namespace"))  # type: ignore[arg-type]
