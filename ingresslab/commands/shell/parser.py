@@ -1,4 +1,5 @@
-"""The grammar: a script is `&&`/`||` lists of pipelines of simple commands, separated by `;` or newlines.
+"""The grammar: a script is `&&`/`||` lists of pipelines of simple commands, separated by `;` or newlines;
+`{ …; }` groups are spliced into that shape where bash's meaning allows (see `_group`).
 
 The whole script is parsed before anything runs, so a syntax error (or a construct the lab's shell does not
 run, such as a loop or a file redirection) stops it with nothing executed.
@@ -34,7 +35,7 @@ _RESERVED = {
     "esac": "`case … esac` blocks",
     "select": "`select` menus",
     "function": "function definitions",
-    "{": "`{ …; }` groups",
+    "{": "`{ …; }` groups inside a pipeline",
     "}": "`{ …; }` groups",
     "[[": "`[[ … ]]` tests",
 }
@@ -78,17 +79,19 @@ class Parser(Lexer):
         return Parser(text, first_line=line)
 
     # -- grammar ---------------------------------------------------------------------------------------
-    def parse_script(self, *, until_paren: bool) -> Script:
+    def parse_script(self, *, until_paren: bool, until_brace: bool = False) -> Script:
         items: list[AndOr] = []
         self._skip_newlines()
         while True:
             self.skip_blanks()
             op = self.peek_operator()
-            if self.at_end() or (op == ")" and until_paren):
+            if self.at_end() or (op == ")" and until_paren) or (until_brace and self._at_reserved("}")):
                 break
             if op == ")":
                 raise ShellSyntaxError(self.line, "unexpected `)`: there is no `$(` or `(` it would close")
-            items.append(self._and_or())
+            if self._at_reserved("}"):
+                raise ShellSyntaxError(self.line, "unexpected `}`: there is no `{` it would close")
+            items.extend(self._and_or_items())
             self.skip_blanks()
             op = self.peek_operator()
             if op == ";":
@@ -100,7 +103,7 @@ class Parser(Lexer):
                 raise UnsupportedSyntax(
                     self.line, "background jobs (`&`) are not supported; run the command in the foreground"
                 )
-            elif not (self.at_end() or op == ")"):
+            elif not (self.at_end() or op == ")" or (until_brace and self._at_reserved("}"))):
                 raise ShellSyntaxError(self.line, f"unexpected {_describe(op)} after a command")
         if self.pending_heredocs:
             redirect, delimiter, _, _ = self.pending_heredocs[0]
@@ -118,9 +121,60 @@ class Parser(Lexer):
             if self.pending_heredocs:
                 self.read_heredocs()
 
+    # -- `{ list; }` groups, run as the commands they hold --------------------------------------------------
+    # The interpreter runs lists of pipelines; a group is spliced into that shape where doing so keeps bash's
+    # meaning: a whole statement `{ a; b; }` becomes its statements; a group that starts an `&&`/`||` list
+    # and holds one list joins it (the operators group to the left: `{ a || b; } && c` is `a || b && c`);
+    # after `&&`/`||` a group must hold a single pipeline (`x || { kubectl kustomize … | kubectl apply -f -; }`).
+    # Others (piped or redirected groups, `a && { b || c; }`) are refused before anything runs.
+    def _at_reserved(self, word: str) -> bool:
+        """Whether the next word is the unquoted reserved word `word` (`{` or `}`)."""
+        if not self.src.startswith(word, self.pos):
+            return False
+        after = self._char(len(word))
+        return after == "" or after in " \t\n;&|)<>"
+
+    def _group(self) -> list[AndOr]:
+        line = self.line
+        self._advance()  # `{`
+        body = self.parse_script(until_paren=False, until_brace=True)
+        if not self._at_reserved("}"):
+            raise ShellSyntaxError(line, "`{` is not closed: expected `}` (after a `;` or a newline)")
+        self._advance()
+        self.skip_blanks()
+        op = self.peek_operator()
+        if op in ("|", "|&") or op in _REDIRECT_OPS or _IO_NUMBER.match(self.src, self.pos):
+            raise UnsupportedSyntax(
+                line, "piping or redirecting a `{ …; }` group is not supported; pipe or redirect each command"
+            )
+        if not body.items:
+            raise ShellSyntaxError(line, "a `{ …; }` group needs at least one command")
+        return list(body.items)
+
+    def _unsupported_group(self) -> UnsupportedSyntax:
+        return UnsupportedSyntax(
+            self.line,
+            "this use of a `{ …; }` group is not supported by the lab's shell; after `&&` or `||` a group may "
+            "hold one pipeline — run the commands one by one",
+        )
+
+    def _and_or_items(self) -> list[AndOr]:
+        """One `&&`/`||` list — or, for a group standing alone, the several lists it holds."""
+        self.skip_blanks()
+        if self._at_reserved("{"):
+            items = self._group()
+            self.skip_blanks()
+            if self.peek_operator() not in ("&&", "||"):
+                return items
+            if len(items) != 1:
+                raise self._unsupported_group()
+            return [self._and_or_rest(items[0].first, list(items[0].rest))]
+        return [self._and_or()]
+
     def _and_or(self) -> AndOr:
-        first = self._pipeline()
-        rest: list[tuple[str, Pipeline]] = []
+        return self._and_or_rest(self._pipeline(), [])
+
+    def _and_or_rest(self, first: Pipeline, rest: list[tuple[str, Pipeline]]) -> AndOr:
         while True:
             self.skip_blanks()
             op = self.peek_operator()
@@ -128,6 +182,12 @@ class Parser(Lexer):
                 return AndOr(first, tuple(rest))
             self._advance(2)
             self._skip_newlines()
+            if self._at_reserved("{"):
+                items = self._group()
+                if len(items) != 1 or items[0].rest:
+                    raise self._unsupported_group()
+                rest.append((op, items[0].first))
+                continue
             rest.append((op, self._pipeline(after=op)))
 
     def _pipeline(self, after: str | None = None) -> Pipeline:
