@@ -264,3 +264,18 @@ def test_on_the_v1_1_0_bundle_ngf_still_serves_best_effort(hooks):
     assert _cond(gc, "Accepted")["status"] == "True"
     assert _cond(gc, "SupportedVersion")["message"].endswith("Recommended version is v1.5.1")
     assert _send(backend, "/v1").status == 200
+
+
+def test_install_as_the_docs_do_with_kubectl_apply_of_the_urls(hooks):
+    import ingresslab
+
+    lab = ingresslab.connect("sandbox", state=None)
+    lab.backend.apply_many(standard_install("v1.6.1"))
+    crds = lab.sh(f"kubectl apply -f {CRDS_URL}").check().stdout
+    assert "customresourcedefinition.apiextensions.k8s.io/nginxproxies.gateway.nginx.org created" in crds
+    out = lab.sh(f"kubectl apply -f {DEPLOY_URL}").check().stdout
+    assert "gatewayclass.gateway.networking.k8s.io/nginx created" in out
+    assert "deployment.apps/nginx-gateway created" in out
+    assert "nginxproxy.gateway.nginx.org/nginx-gateway-proxy-config created" in out
+    rows = lab.sh("kubectl get gatewayclass nginx").check().stdout.splitlines()
+    assert rows[1].split()[:3] == ["nginx", "gateway.nginx.org/nginx-gateway-controller", "True"]

@@ -17,6 +17,9 @@ Gateway's namespace, owned by the Gateway, labelled with the instance, `managed-
 `app.kubernetes.io/name: <gateway>-nginx` and `gateway.networking.k8s.io/gateway-name`; the Service is a
 LoadBalancer with externalTrafficPolicy Local (from the NginxProxy `nginx-gateway-proxy-config`), one
 `port-<n>` per listener port.
+
+Importing this module registers both URLs with `kube.bundled` (`register()`); deploy.yaml is served there
+without its RBAC objects, which the sandbox does not serve.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ __all__ = [
     "gateway_objects",
     "gateway_resource_name",
     "objects_for_url",
+    "register",
     "urls",
 ]
 
@@ -511,3 +515,24 @@ def gateway_objects(gateway: dict, gateway_class: str = "nginx", proxy: dict | N
         {"apiVersion": "v1", "kind": "Service", "metadata": object_meta(), "spec": svc_spec},
         deployment,
     ]
+
+
+_RBAC_GROUP = "rbac.authorization.k8s.io/"
+
+
+def _sandbox_deploy_objects() -> list[dict]:
+    """deploy.yaml without the RBAC objects (the sandbox's API server does not serve rbac.authorization.k8s.io)."""
+    return [o for o in deploy_objects() if not o["apiVersion"].startswith(_RBAC_GROUP)]
+
+
+def register() -> None:
+    """Make `kubectl apply -f` of NGF's two install URLs work offline (kube.bundled's URL registry)."""
+    from ingresslab.kube import bundled
+
+    bundled.register_url(CRDS_URL, crd_objects, note=f"NGINX Gateway Fabric v{VERSION} CRDs")
+    bundled.register_url(
+        DEPLOY_URL, _sandbox_deploy_objects, note=f"NGINX Gateway Fabric v{VERSION} (RBAC objects left out)"
+    )
+
+
+register()
