@@ -32,7 +32,10 @@ __all__ = [
     "url_objects",
 ]
 
-PROVIDERS: list[str] = ["ingresslab.backends.sandbox.addons.gateway_api_crds"]
+PROVIDERS: list[str] = [
+    "ingresslab.backends.sandbox.addons.gateway_api_crds",
+    "ingresslab.backends.sandbox.addons.ngf_manifests",
+]
 """Modules that register bundles when imported (imported on the first look-up)."""
 
 

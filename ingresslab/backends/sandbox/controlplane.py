@@ -46,7 +46,7 @@ class ControlPlane:
 def control_plane() -> ControlPlane:
     """The sandbox's admission plugins and controllers, minikube's add-ons included, in their running order."""
     # Imported here: these modules import `cluster`, which builds its control plane through this function.
-    from ingresslab.backends.sandbox.addons import gateway_api, ingress_nginx, istio
+    from ingresslab.backends.sandbox.addons import gateway_api, ingress_nginx, istio, ngf
     from ingresslab.backends.sandbox.controllers import core, defaults, endpoints, services, workloads
     from ingresslab.backends.sandbox.dataplane import httpbin
     from ingresslab.backends.sandbox.tools import minikube
@@ -80,5 +80,6 @@ def control_plane() -> ControlPlane:
             *(
                 (key, gateway_api.on_change) for key in gateway_api.WATCHED
             ),  # istiod's Gateway API controllers
+            *((key, ngf.on_change) for key in ngf.WATCHED),  # NGINX Gateway Fabric's controller
         ),
     )

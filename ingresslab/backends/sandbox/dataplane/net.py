@@ -189,6 +189,10 @@ def deliver_pod(
             remote = f"{conn.src_ip}:{conn.src_port}"
             response, end = httpbin.serve(cluster, pod, container, request, remote, start)
             return Result(response, None, end)
+    from ingresslab.backends.sandbox.dataplane import ngf
+
+    if ngf.is_ngf_pod(pod):
+        return ngf.handle(cluster, pod, conn, request, start)
     if _is_nginx(pod) and conn.dst_port in (80, 443):
         from ingresslab.backends.sandbox.dataplane import nginx
 
