@@ -23,19 +23,20 @@ conversion,context}.go, manifests/.../files/kube-gateway.yaml):
 - Gateway status: Accepted "Resource accepted"; Programmed from the Service — an external address
   (LoadBalancer ingress, e.g. with `minikube tunnel`) or, with none, the Service's FQDN when it is not a
   LoadBalancer; a LoadBalancer still pending gives Programmed False `AddressNotAssigned`; an address once
-  reported is never removed. Listener and route status come from `ingresslab.routing.gatewayapi` when
-  that package is present.
+  reported is never removed. The wording, listener entries (attachedRoutes) and HTTPRoute `parents` are
+  `ingresslab.routing.gatewayapi.status`'s; this module tells it what the Service looks like.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 from ingresslab.backends.sandbox.addons import istio
 from ingresslab.backends.sandbox.addons.istio_manifests import ISTIO_NAMESPACE, PROXY_IMAGE
 from ingresslab.backends.sandbox.store import clone, format_time
 from ingresslab.kube.crds import CRD_KEY
+from ingresslab.routing import gatewayapi
+from ingresslab.routing.gatewayapi import status as gwstatus
 from ingresslab.routing.names import service_fqdn
 
 if TYPE_CHECKING:
@@ -122,17 +123,6 @@ def _istiod_running(cluster: Cluster) -> bool:
     return bool(istio.installed(cluster)) and istio.control_plane_running(cluster)
 
 
-def _routing():
-    """(resolution, status, istio) modules of `ingresslab.routing.gatewayapi`, or None without that package."""
-    try:
-        return tuple(
-            importlib.import_module(f"ingresslab.routing.gatewayapi.{name}")
-            for name in ("resolution", "status", "istio")
-        )
-    except ImportError:
-        return None
-
-
 def class_controller(cluster: Cluster, class_name: str) -> str | None:
     """The controllerName a Gateway's class names (istiod falls back to its built-in classes)."""
     gc = _get(cluster, GATEWAYCLASS_KEY, class_name)
@@ -182,28 +172,6 @@ def gateway_service(cluster: Cluster, gw: dict) -> dict | None:
 
 
 # -- the classes ----------------------------------------------------------------------------------------
-def _condition(type_: str, status: str, reason: str, message: str, generation: int, old: list[dict]) -> dict:
-    """A metav1.Condition; lastTransitionTime kept from the previous one of its type when status stays."""
-    previous = next((c for c in old if c.get("type") == type_), None)
-    same = previous is not None and previous.get("status") == status
-    since = previous.get("lastTransitionTime") if same else None
-    return {
-        "lastTransitionTime": since,
-        "message": message,
-        "observedGeneration": generation,
-        "reason": reason,
-        "status": status,
-        "type": type_,
-    }
-
-
-def _stamp(conditions: list[dict], now: str) -> list[dict]:
-    for c in conditions:
-        if not c.get("lastTransitionTime"):
-            c["lastTransitionTime"] = now
-    return conditions
-
-
 def _write_status(cluster: Cluster, obj: dict, status: dict) -> None:
     if obj.get("status") == status:
         return
@@ -213,11 +181,11 @@ def _write_status(cluster: Cluster, obj: dict, status: dict) -> None:
 
 
 def _ensure_classes(cluster: Cluster) -> None:
-    now = format_time(cluster.store.now)
+    """ClassController: create the built-in classes if absent; GetClassStatus: Accepted on every class
+    whose controller istiod implements."""
     for name, (controller, description) in CLASSES.items():
-        gc = _get(cluster, GATEWAYCLASS_KEY, name)
-        if gc is None:
-            gc = cluster.create(
+        if _get(cluster, GATEWAYCLASS_KEY, name) is None:
+            cluster.create(
                 {
                     "apiVersion": f"{GROUP}/v1",
                     "kind": "GatewayClass",
@@ -225,15 +193,12 @@ def _ensure_classes(cluster: Cluster) -> None:
                     "spec": {"controllerName": controller, "description": description},
                 }
             )
+    now = format_time(cluster.store.now)
     for gc in _list(cluster, GATEWAYCLASS_KEY):
         if (gc.get("spec") or {}).get("controllerName") not in (CONTROLLER, UNMANAGED_CONTROLLER):
             continue
-        old = (gc.get("status") or {}).get("conditions") or []
-        generation = gc["metadata"].get("generation", 1)
-        accepted = _condition("Accepted", "True", "Accepted", CLASS_ACCEPTED_MESSAGE, generation, old)
-        status = dict(gc.get("status") or {})
-        status["conditions"] = _stamp([accepted], now)
-        _write_status(cluster, gc, status)
+        status = gwstatus.gateway_class_status(gc, gatewayapi.ISTIO.texts, now, gc.get("status"))
+        _write_status(cluster, gc, {**(gc.get("status") or {}), **status})
 
 
 # -- the automated deployment ---------------------------------------------------------------------------
@@ -572,108 +537,8 @@ def _has_instances(cluster: Cluster, svc: dict, port: int) -> bool:
     return sp is not None and bool(kubeproxy.ready_endpoints(cluster, svc, sp))
 
 
-def _human_join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    if len(items) == 2:
-        return f"{items[0]} and {items[1]}"
-    return ", ".join(items[:-1]) + ", and " + items[-1]
-
-
-def gateway_addresses(cluster: Cluster, gw: dict) -> tuple[list[str], str, str, str]:
-    """ResolveGatewayInstances + reportGatewayStatus: (addresses to report, Programmed status, reason, message)."""
-    ns = gw["metadata"]["namespace"]
-    if is_managed(gw):
-        hostnames = [service_fqdn(deployment_name(gw), ns)]
-    else:
-        hostnames = []
-        for address in (gw.get("spec") or {}).get("addresses") or []:
-            value = address.get("value", "")
-            hostnames.append(value if "." in value else service_fqdn(value, ns))
-    internal: list[str] = []
-    external: list[str] = []
-    pending: list[str] = []
-    warnings: list[str] = []
-    usable = True
-    for host in hostnames:
-        name, _, rest = host.partition(".")
-        svc = cluster.get("services", name, rest.split(".")[0])
-        if svc is None:
-            warnings.append(f'hostname "{host}" not found')
-            usable = False
-            continue
-        for port in _listener_ports(gw):
-            if _has_instances(cluster, svc, port):
-                internal.append(f"{host}:{port}")
-                ext = _external_addresses(svc)
-                if ext:
-                    external += [a for a in ext if a not in external]
-                elif svc["spec"].get("type") == "LoadBalancer" and host not in pending:
-                    warnings.append(f'address pending for hostname "{host}"')
-                    pending.append(host)
-            elif not _has_any_instance(cluster, svc):
-                warnings.append(f'no instances found for hostname "{host}"')
-            elif not any(int(p["port"]) == port for p in svc["spec"].get("ports") or []):
-                warnings.append(f'port {port} not found for hostname "{host}"')
-                usable = False
-    status, reason = "True", "Programmed"
-    message = "Resource programmed"
-    if internal:
-        message = f"Resource programmed, assigned to service(s) {_human_join(internal)}"
-    if not hostnames:
-        status, reason, message = "False", "InvalidAddress", "Failed to assign to any requested addresses"
-    elif warnings:
-        status = "False"
-        reason = "AddressNotAssigned" if usable else "AddressNotUsable"
-        if internal:
-            message = (
-                f"Assigned to service(s) {_human_join(internal)}, but failed to assign to all requested "
-                f"addresses: {'; '.join(warnings)}"
-            )
-        else:
-            message = f"Failed to assign to any requested addresses: {'; '.join(warnings)}"
-    report = list(external)
-    if not report:
-        for hostport in internal:
-            host = hostport.rsplit(":", 1)[0]
-            if host not in pending and host not in report:
-                report.append(host)
-    return report, status, reason, message
-
-
-def _has_any_instance(cluster: Cluster, svc: dict) -> bool:
-    return any(_has_instances(cluster, svc, int(p["port"])) for p in svc["spec"].get("ports") or [])
-
-
-def _address_type(value: str) -> str:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return "Hostname"
-    return "IPAddress"
-
-
-def _own_gateway_status(cluster: Cluster, gw: dict, now: str) -> dict:
-    """The Gateway-level status alone (no listeners), for when ingresslab.routing.gatewayapi is absent."""
-    generation = gw["metadata"].get("generation", 1)
-    current = gw.get("status") or {}
-    old = current.get("conditions") or []
-    report, status, reason, message = gateway_addresses(cluster, gw)
-    conditions = [
-        _condition("Accepted", "True", "Accepted", "Resource accepted", generation, old),
-        _condition("Programmed", status, reason, message, generation, old),
-    ]
-    out = dict(current)
-    if report:
-        out["addresses"] = [{"type": _address_type(a), "value": a} for a in report]
-    out["conditions"] = _stamp(conditions, now)
-    return out
-
-
-def _service_view(cluster: Cluster, gw: dict, status_mod):
-    """What istiod sees of the Service a Gateway is assigned to, as routing.gatewayapi.status wants it."""
+def _service_view(cluster: Cluster, gw: dict) -> gwstatus.GatewayService | None:
+    """What istiod sees of the Service a Gateway is assigned to (ResolveGatewayInstances' inputs)."""
     ns = gw["metadata"]["namespace"]
     if is_managed(gw):
         fqdn = service_fqdn(deployment_name(gw), ns)
@@ -689,16 +554,16 @@ def _service_view(cluster: Cluster, gw: dict, status_mod):
     name, _, rest = fqdn.partition(".")
     svc = cluster.get("services", name, rest.split(".")[0])
     if svc is None:
-        return status_mod.GatewayService(fqdn, found=False, ready=False)
+        return gwstatus.GatewayService(fqdn, found=False, ready=False)
     ready = all(_has_instances(cluster, svc, port) for port in _listener_ports(gw))
     external = tuple(_external_addresses(svc))
     pending = svc["spec"].get("type") == "LoadBalancer" and not external
-    return status_mod.GatewayService(fqdn, found=True, ready=ready, pending=pending, external=external)
+    return gwstatus.GatewayService(fqdn, found=True, ready=ready, pending=pending, external=external)
 
 
-def inputs(cluster: Cluster, resolution_mod):
+def inputs(cluster: Cluster) -> gatewayapi.Inputs:
     """routing.gatewayapi's Inputs from the cluster's objects now."""
-    return resolution_mod.Inputs(
+    return gatewayapi.Inputs(
         gateway_classes=tuple(_list(cluster, GATEWAYCLASS_KEY)),
         gateways=tuple(_list(cluster, GATEWAY_KEY)),
         http_routes=tuple(_list(cluster, HTTPROUTE_KEY)),
@@ -708,57 +573,35 @@ def inputs(cluster: Cluster, resolution_mod):
     )
 
 
-def resolution(cluster: Cluster):
-    """istiod's view of the Gateway API objects (routing.gatewayapi's Resolution), or None."""
-    mods = _routing()
-    if mods is None or cluster.store.kinds.find(GATEWAY_KEY) is None:
+def resolution(cluster: Cluster) -> gatewayapi.Resolution | None:
+    """istiod's view of the Gateway API objects, or None while Gateways are not served."""
+    if cluster.store.kinds.find(GATEWAY_KEY) is None:
         return None
-    resolution_mod = mods[0]
-    return resolution_mod.resolve(inputs(cluster, resolution_mod), resolution_mod.ISTIO)
+    return gatewayapi.resolve(inputs(cluster), gatewayapi.ISTIO)
 
 
 def istio_conversion(cluster: Cluster):
     """The internal Gateways and VirtualServices istiod derives from Gateway API objects (a routing.istio
-    Conversion), or None when istiod is not running, the CRDs are absent or routing.gatewayapi is missing."""
+    Conversion), or None when istiod is not running or the CRDs are absent."""
     if not _istiod_running(cluster):
         return None
-    mods = _routing()
     found = resolution(cluster)
-    if mods is None or found is None:
-        return None
-    return mods[2].istio_conversion(found)
+    return gatewayapi.istio_conversion(found) if found is not None else None
 
 
 def _write_statuses(cluster: Cluster, now: str) -> None:
-    mods = _routing()
-    found = resolution(cluster) if mods is not None else None
+    found = resolution(cluster)
     if found is None:
-        for gw in managed_gateways(cluster):
-            _write_status(cluster, gw, _own_gateway_status(cluster, gw, now))
         return
-    status_mod = mods[1]
-    objects = {
-        ("Gateway", g["metadata"]["namespace"], g["metadata"]["name"]): g for g in _list(cluster, GATEWAY_KEY)
-    }
-    objects.update(
-        {
-            ("HTTPRoute", r["metadata"]["namespace"], r["metadata"]["name"]): r
-            for r in _list(cluster, HTTPROUTE_KEY)
-        }
-    )
-    previous = {key: obj.get("status") or {} for key, obj in objects.items()}
-    services = {(g.namespace, g.name): _service_view(cluster, g.obj, status_mod) for g in found.gateways}
-    result = status_mod.statuses(found, now, services, previous)
-    for (ns, name), status in result.gateways.items():
-        gw = objects.get(("Gateway", ns, name))
-        if gw is not None:
-            _write_status(
-                cluster, _get(cluster, GATEWAY_KEY, name, ns) or gw, {**(gw.get("status") or {}), **status}
-            )
-    for (ns, name), status in result.routes.items():
-        route = _get(cluster, HTTPROUTE_KEY, name, ns)
-        if route is not None:
-            _write_status(cluster, route, {**(route.get("status") or {}), **status})
+    previous = {("Gateway", g.namespace, g.name): g.obj.get("status") or {} for g in found.gateways}
+    previous.update({("HTTPRoute", r.namespace, r.name): r.obj.get("status") or {} for r in found.routes})
+    services = {(g.namespace, g.name): _service_view(cluster, g.obj) for g in found.gateways}
+    result = gwstatus.statuses(found, now, services, previous)
+    for kind_key, status_map in ((GATEWAY_KEY, result.gateways), (HTTPROUTE_KEY, result.routes)):
+        for (ns, name), status in status_map.items():
+            current = _get(cluster, kind_key, name, ns)
+            if current is not None:
+                _write_status(cluster, current, {**(current.get("status") or {}), **status})
 
 
 # -- the controller -----------------------------------------------------------------------------------
