@@ -9,8 +9,8 @@
     line = format_line(NginxAccess(remote_addr="192.168.76.1", time=now, method="GET", path="/v1", ...))
 
 Records (slots dataclasses, keyword-constructible, every field defaulted):
-`NginxAccess` (ingress-nginx), `EnvoyAccess` (envoy, istio, istio-json), `CoreDNSQuery` (coredns),
-`HttpEchoRequest` (http-echo). Each has `.format`, `.layout` (None = current version), `.envelope` (prefixes
+`NginxAccess` (ingress-nginx), `NginxCombined` (nginx-combined, NGINX Gateway Fabric's default), `EnvoyAccess`
+(envoy, istio, istio-json), `CoreDNSQuery` (coredns), `HttpEchoRequest` (http-echo). Each has `.format`, `.layout` (None = current version), `.envelope` (prefixes
 such as kubectl/CRI timestamps, stream, pod/container) and `.raw` (the original line); the last two are
 left out of equality. `FORMATS` is the registry; `decode_istio_cluster` reads Istio cluster names.
 
@@ -28,6 +28,7 @@ from ingresslab.logs.envoy import EnvoyAccess
 from ingresslab.logs.httpecho import HttpEchoRequest
 from ingresslab.logs.istio_cluster import IstioCluster, decode_istio_cluster
 from ingresslab.logs.nginx import NginxAccess
+from ingresslab.logs.nginx_combined import NginxCombined
 from ingresslab.logs.registry import FORMATS, LogFormat, UnknownLogFormat, get_format, register_format
 from ingresslab.logs.report import ParseReport
 
@@ -40,6 +41,7 @@ __all__ = [
     "IstioCluster",
     "LogFormat",
     "NginxAccess",
+    "NginxCombined",
     "ParseReport",
     "UnknownLogFormat",
     "decode_istio_cluster",

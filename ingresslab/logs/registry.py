@@ -19,6 +19,7 @@ from ingresslab.logs.fastpath import FAST_PATHS, FastPath
 from ingresslab.logs.httpecho import HttpEchoRequest, format_http_echo, parse_http_echo
 from ingresslab.logs.istio_json import format_istio_json, parse_istio_json
 from ingresslab.logs.nginx import NginxAccess, format_nginx, parse_nginx
+from ingresslab.logs.nginx_combined import NginxCombined, format_nginx_combined, parse_nginx_combined
 
 __all__ = ["FORMATS", "LogFormat", "UnknownLogFormat", "candidates", "get_format", "register_format"]
 
@@ -95,6 +96,16 @@ register_format(
         layouts=(None, "0.25"),
         starts=string.hexdigits + ":u",  # IPv4, IPv6, or unix:
         fast=FAST_PATHS.get("ingress-nginx"),
+    )
+)
+register_format(
+    LogFormat(
+        "nginx-combined",
+        "nginx's predefined combined access log (NGINX Gateway Fabric's default)",
+        NginxCombined,
+        parse_nginx_combined,
+        format_nginx_combined,
+        starts=_ADDRESS_START,
     )
 )
 register_format(

@@ -31,7 +31,15 @@ def test_public_names_are_exported_and_sorted():
 
 
 def test_registry_has_one_entry_per_format_with_its_record_type():
-    assert list(FORMATS) == ["ingress-nginx", "istio", "envoy", "istio-json", "coredns", "http-echo"]
+    assert list(FORMATS) == [
+        "ingress-nginx",
+        "nginx-combined",
+        "istio",
+        "envoy",
+        "istio-json",
+        "coredns",
+        "http-echo",
+    ]
     assert get_format("coredns").record_type is CoreDNSQuery
     assert get_format("istio").record_type is EnvoyAccess
     with pytest.raises(UnknownLogFormat, match="choose one of: auto, ingress-nginx"):
