@@ -3,10 +3,14 @@
 Each component has its own small Go module under `go/` (its own dependency graph, as upstream tested it):
 `kube` (kube-apiserver, kube-controller-manager, kube-scheduler and kubectl of one Kubernetes release),
 `etcd`, `kwok` and `coredns`. Binaries land in `~/.cache/ingresslab-reference/<pins>-<digest>/bin`; the
-digest covers every file of `go/` and the Go toolchain's version, so a changed pin rebuilds and an
+digest covers every file of those modules and the Go toolchain's version, so a changed pin rebuilds and an
 unchanged one costs nothing.
 
-    python tests/reference/gobuild.py          # build (or find) the binaries, print their folder
+Tools that judge the sandbox without a cluster have a module and a folder each (`<name><version>-<digest>/bin`),
+so adding or re-pinning one never rebuilds the cluster: `ingress2gateway` (the oracle of the sandbox's
+`ingress2gateway print`).
+
+    python tests/reference/gobuild.py          # build (or find) the binaries, print their folders
 """
 
 from __future__ import annotations
@@ -27,15 +31,20 @@ from filelock import FileLock
 __all__ = [
     "BINARIES",
     "TIMINGS",
+    "TOOLS",
     "BuildError",
     "GoMissing",
     "Module",
     "binaries_dir",
     "build",
+    "build_tool",
     "cache_root",
     "crd_files",
     "go_available",
     "pins",
+    "tool_dir",
+    "tool_path",
+    "tool_pin",
 ]
 
 HERE = Path(__file__).resolve().parent
@@ -71,6 +80,14 @@ MODULES = (
     Module("coredns", (".",), ("coredns",), "github.com/coredns/coredns"),
 )
 BINARIES = tuple(b for m in MODULES for b in m.binaries)
+TOOLS = (
+    Module(
+        "ingress2gateway",
+        ("github.com/kubernetes-sigs/ingress2gateway",),
+        ("ingress2gateway",),
+        "github.com/kubernetes-sigs/ingress2gateway",
+    ),
+)
 
 
 class GoMissing(RuntimeError):
@@ -103,9 +120,9 @@ def _go_version(go: str) -> str:
     return out.stdout.strip()
 
 
-def _digest(go: str) -> str:
+def _digest(go: str, modules: tuple[Module, ...] = MODULES) -> str:
     h = hashlib.sha256(_go_version(go).encode())
-    built = [path for m in MODULES for path in (GO_DIR / m.name).rglob("*")]  # go/crds builds nothing
+    built = [path for m in modules for path in (GO_DIR / m.name).rglob("*")]  # go/crds builds nothing
     for path in sorted(built):
         if path.is_file():
             h.update(str(path.relative_to(GO_DIR)).encode())
@@ -127,6 +144,50 @@ def binaries_dir(go: str | None = None) -> Path:
     return cache_root() / f"{label}-{_digest(go)}" / "bin"
 
 
+def _tool(name: str) -> Module:
+    for module in TOOLS:
+        if name in module.binaries:
+            return module
+    raise KeyError(
+        f"{name} is not one of the reference tools ({', '.join(b for m in TOOLS for b in m.binaries)})"
+    )
+
+
+def tool_dir(name: str, go: str | None = None) -> Path:
+    """Where a reference tool's binary lives for its current pin (built or not)."""
+    go = go or go_available()
+    if go is None:
+        raise GoMissing(f"no `go` on PATH: install Go 1.25 or newer to build {name}")
+    module = _tool(name)
+    return cache_root() / f"{module.name}{_required_version(module)}-{_digest(go, (module,))}" / "bin"
+
+
+def tool_path(name: str) -> Path | None:
+    """The built binary of a reference tool for its current pin, or None (nothing is built here)."""
+    try:
+        path = tool_dir(name) / name
+    except GoMissing:
+        return None
+    return path if path.is_file() else None
+
+
+def tool_pin(name: str) -> str:
+    """The pinned version of a reference tool (`v1.1.0`), read from its go.mod."""
+    return _required_version(_tool(name))
+
+
+def build_tool(name: str, *, quiet: bool = False) -> Path:
+    """Build a reference tool if its pin has no binary yet; return the binary's path."""
+    go = go_available()
+    if go is None:
+        raise GoMissing(f"no `go` on PATH: install Go 1.25 or newer to build {name}")
+    bindir = tool_dir(name, go)
+    bindir.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(bindir.parent / "build.lock")):
+        _build_missing(go, bindir, quiet=quiet, modules=(_tool(name),))
+    return bindir / name
+
+
 def _kube_ldflags(version: str) -> str:
     # What Kubernetes' own build stamps (hack/lib/version.sh), so `kubectl version` names the release.
     major, minor = version.lstrip("v").split(".")[:2]
@@ -145,10 +206,18 @@ def _kube_ldflags(version: str) -> str:
     return " ".join(["-s", "-w", *flags])
 
 
+def _i2gw_ldflags(version: str) -> str:
+    # What the release archives stamp (.goreleaser.yaml: pkg/i2gw.Version={{.Version}}, the tag without its
+    # `v`), so `ingress2gateway version` and the generator annotation read `1.1.0`; a plain build says `dev`.
+    return f"-s -w -X github.com/kubernetes-sigs/ingress2gateway/pkg/i2gw.Version={version.lstrip('v')}"
+
+
 def _build_module(go: str, module: Module, out: Path, log: Path) -> None:
     args = [go, "build", "-trimpath", "-o", str(out) + os.sep]
     if module.name == "kube":
         args += ["-ldflags", _kube_ldflags(_required_version(module))]
+    elif module.name == "ingress2gateway":
+        args += ["-ldflags", _i2gw_ldflags(_required_version(module))]
     else:
         args += ["-ldflags", "-s -w"]
     args += list(module.packages)
@@ -187,8 +256,8 @@ def build(*, quiet: bool = False) -> Path:
         return _build_missing(go, bindir, quiet=quiet)
 
 
-def _build_missing(go: str, bindir: Path, *, quiet: bool) -> Path:
-    missing = [m for m in MODULES if not all((bindir / b).is_file() for b in m.binaries)]
+def _build_missing(go: str, bindir: Path, *, quiet: bool, modules: tuple[Module, ...] = MODULES) -> Path:
+    missing = [m for m in modules if not all((bindir / b).is_file() for b in m.binaries)]
     if not missing:
         return bindir
     staging = bindir.with_name("bin.partial")
@@ -209,7 +278,7 @@ def _build_missing(go: str, bindir: Path, *, quiet: bool) -> Path:
     known = json.loads(record.read_text(encoding="utf-8")).get("seconds", {}) if record.is_file() else {}
     record.write_text(json.dumps({"seconds": {**known, **timings}}, indent=2), encoding="utf-8")
     bindir.mkdir(exist_ok=True)
-    for name in BINARIES:
+    for name in (b for m in modules for b in m.binaries):
         if (staging / name).is_file():
             os.replace(staging / name, bindir / name)
     shutil.rmtree(staging, ignore_errors=True)
@@ -248,5 +317,7 @@ if __name__ == "__main__":
     try:
         print(build())
         crd_files()  # into the module cache now, so no test waits on a download
+        for tool in TOOLS:
+            print(build_tool(tool.binaries[0]).parent)
     except (GoMissing, BuildError) as err:
         sys.exit(f"gobuild.py: {err}")
