@@ -438,3 +438,11 @@ def test_proxy_config_of_the_automated_gateway(lab):
     lab.sh("kubectl delete httproute http").check()
     empty = lab.sh("istioctl proxy-config route deploy/gateway-istio -n istio-ingress").check().stdout
     assert ["http.80", "blackhole:80", "*", "/*", "404"] in _rows(empty)
+
+
+def test_a_second_tunnel_is_refused_while_one_runs(lab):
+    lab.sh("minikube tunnel").check()
+    again = lab.sh("minikube tunnel")
+    assert again.returncode == 111
+    assert "Exiting due to TUNNEL_ALREADY_RUNNING: Another tunnel process is already running" in again.stderr
+    assert "was not running" in lab.sh("minikube tunnel --cleanup && minikube tunnel --cleanup").stdout
