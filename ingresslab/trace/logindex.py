@@ -60,14 +60,24 @@ class Chunk:
 
 
 class SandboxLogReader:
-    """Reads the sandbox's log store from a cursor (line and byte offsets, rotation-aware)."""
+    """Reads the sandbox's log store from a cursor (line and byte offsets, rotation-aware).
 
-    def __init__(self, backend: Any) -> None:
+    A log read from its start (the first time, or after it began again) is taken from its last `first_tail`
+    lines, as `lab.trace` reads every log: a kernel that starts on a sandbox with a long history need not parse
+    all of it before its first trace. Everything logged after that is read."""
+
+    def __init__(self, backend: Any, *, first_tail: int | None = 2000) -> None:
         self.backend = backend
+        self.first_tail = first_tail
 
     def read(self, namespace: str, pod: str, container: str, cursor: Any) -> Chunk:
         got = self.backend.logstore.read_from(namespace, pod, container, cursor)
-        return Chunk(got.lines, got.start, got.first, got.cursor, got.restarted)
+        lines, start = got.lines, got.start
+        from_start = cursor is None or cursor.identity is None or got.restarted
+        if from_start and self.first_tail is not None and len(lines) > self.first_tail:
+            skipped = len(lines) - self.first_tail
+            lines, start = lines[skipped:], start + skipped
+        return Chunk(lines, start, got.first, got.cursor, got.restarted)
 
 
 @dataclass(slots=True)

@@ -24,8 +24,8 @@ def _fresh(lab) -> Tracer:
     return Tracer(lab.backend, SandboxLogReader(lab.backend), lab.entry_points)
 
 
-def _stored_lines(lab) -> int:
-    tracer = tracer_for(lab)
+def _stored_lines(lab, tracer=None) -> int:
+    tracer = tracer or tracer_for(lab)
     store = lab.backend.logstore
     return sum(
         len(store.read(s.source.namespace, s.source.pod, s.source.container)) for s in tracer.logs.sources
@@ -205,3 +205,17 @@ def test_read_from_leaves_a_half_written_line_for_the_next_read(tmp_path):
     with path.open("a") as fh:
         fh.write("f\n")
     assert _texts(store.read_from("ns", "p", "c", chunk.cursor).lines) == ["half"]
+
+
+def test_a_log_read_from_its_start_is_read_from_its_last_lines_as_lab_trace_does(lab):
+    for i in range(12):
+        lab.request(via=("nginx", "istio")[i % 2])
+    response = lab.request(via="istio")
+    tracer = Tracer(lab.backend, SandboxLogReader(lab.backend, first_tail=5), lab.entry_points)
+    trace = tracer.trace(response)
+    assert tracer.parsed_lines <= 5 * len(tracer.logs.sources)
+    assert trace.complete and trace.to_dict() == lab.trace(response, tail=5).to_dict()
+    before, stored = tracer.parsed_lines, _stored_lines(lab, tracer)
+    later = lab.request(via="nginx")  # from here on, everything new is read
+    assert tracer.trace(later).to_dict() == lab.trace(later).to_dict()
+    assert tracer.parsed_lines - before == _stored_lines(lab, tracer) - stored > 0
