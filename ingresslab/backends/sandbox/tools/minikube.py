@@ -202,11 +202,12 @@ class Minikube:
                 note = "stopped; LoadBalancer Services are <pending> again" if was else "was not running"
                 return CommandResult(f"📌  (sandbox) The tunnel {note}.\n")
             if tunnel_running(cluster):
-                return _exit(
-                    "TUNNEL_ALREADY_RUNNING",
-                    "Another tunnel process is already running, terminate the existing instance to start a new one",
-                    EX_SVC_CONFLICT,
+                # reason.SvcTunnelAlreadyRunning has style.Usage: 💡 instead of ❌
+                message = (
+                    "💡  Exiting due to TUNNEL_ALREADY_RUNNING: Another tunnel process is already running, "
+                    "terminate the existing instance to start a new one\n"
                 )
+                return CommandResult("\n\n", message, EX_SVC_CONFLICT)
             pid = cluster.store.rng.randint(100000, 400000)
             patched = start_tunnel(cluster, pid)
         status = (
