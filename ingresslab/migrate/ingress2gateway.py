@@ -14,7 +14,9 @@ notifications, cmd/print.go):
   `<slug>-http` (80) and, when the Ingress has `tls`, `<slug>-https` (443, the Ingress's secrets). A hostless
   rule gets the listener `http`, unless its Ingress has exactly one TLS entry with one host: it then takes
   that host. Every rule group of an Ingress with `tls` gets the https listener, whatever hosts `tls` names.
-- One HTTPRoute per group, `<ingress>-<slug>` (`-all-hosts` without a host), one rule per (pathType, path):
+- One HTTPRoute per group, `<ingress>-<slug>` (`-all-hosts` without a host), one rule per (pathType, path);
+  a rule may have one backend only (two Ingresses routing one host and path fail the conversion: the canary
+  feature's `at most one non-canary backend is allowed per rule when using canary`):
   Exact → Exact, Prefix and ImplementationSpecific → PathPrefix. `use-regex` (or rewrite-target) turns every
   path of the host into `RegularExpression` `(?i)<path>.*`. A defaultBackend becomes `<ingress>-default-backend`.
 - ingress-nginx behaviours added on top: a path ending in `/` gets an Exact redirect (301) from the path
@@ -497,8 +499,11 @@ def convert(
     if errors:
         raise ConversionFailed(errors)
 
+    feature_errors = _canary_feature(routes, len(routes) - len(default_backends))
     _regex_feature(ingress_list, routes, notify)
     routes = _ssl_and_trailing_slash_redirects(ingress_list, routes)
+    if feature_errors:
+        raise ConversionFailed(feature_errors)
 
     # -- standard emitter ---------------------------------------------------------------------------
     notes.append(Notification("WARNING", _URL_NORMALIZATION, EMITTER_SOURCE))
@@ -616,6 +621,25 @@ def _gateway(namespace: str, klass: str, listeners: Sequence[tuple[str | None, l
         "metadata": _object_meta(klass, namespace),
         "spec": {"gatewayClassName": klass, "listeners": list(unique.values())},
     }
+
+
+def _canary_feature(routes: Sequence[_Route], rule_group_routes: int) -> list[str]:
+    """canaryFeature without canary Ingresses: a rule may have one backend only (two Ingresses sending one
+    host and path to two backends, or to the same one twice, is an error). The real tool visits the routes in
+    a Go map's order."""
+    errors = []
+    for route in sorted(routes[:rule_group_routes], key=lambda r: _key(r.obj)):
+        name = route.obj["metadata"].get("name", "")
+        for idx, sources in enumerate(route.sources):
+            errors.extend(
+                _invalid(
+                    f"httproute.{name}.spec.rules[{idx}].backendRefs",
+                    "multiple non-canary backends",
+                    "at most one non-canary backend is allowed per rule when using canary",
+                )
+                for _ in sources[1:]
+            )
+    return errors
 
 
 def _regex_feature(ingresses: Sequence[_Ingress], routes: Sequence[_Route], notify) -> None:
