@@ -31,8 +31,8 @@ _TEXT_PX = 12.0
 _LINE = 16.0  # line height
 _PAD = 8.0
 _GAP = 34.0  # between boxes, room for an arrow
-_WIDTH = 960.0  # fits a 1000-px output area
-_BOX_WIDTH = 212.0
+_WIDTH = 880.0  # fits a 1000-px output area, and one beside an open file browser
+_BOX_WIDTH = 190.0
 _CHAR = 0.62  # a generous average glyph width, in em, to cut text before it overflows a box
 
 _COLOURS = {
@@ -76,7 +76,8 @@ class Diagram:
         self.title = title
 
     def _repr_html_(self) -> str:
-        # Inline (not an <img>): text stays selectable, and the page's theme variables reach the SVG.
+        # Inline (not an <img>): text stays selectable, and the page's theme variables reach the SVG. Never
+        # scaled down (that would shrink the text): a narrower output area scrolls sideways instead.
         return f'<div class="ingresslab-diagram" style="overflow-x:auto;max-width:100%">{self.svg}</div>'
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
@@ -409,7 +410,7 @@ def _svg(width: float, height: float, parts: list[str], texts: list[_Text], titl
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ingresslab-hops" width="{w:.0f}" height="{h:.0f}" '
         f'viewBox="-2 -2 {w:.0f} {h:.0f}" role="img" aria-label="{html.escape(title)}" '
-        f'style="user-select:text">{marker}{body}</svg>'
+        f'style="user-select:text;max-width:none;height:auto">{marker}{body}</svg>'
     )
 
 

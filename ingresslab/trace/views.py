@@ -77,15 +77,16 @@ JOIN_FIELDS = (
     "start_time",
 )
 
-# Theme variables only, so the table reads the same in JupyterLab's light and dark themes.
+# Theme variables only, so the table reads the same in JupyterLab's light and dark themes. `table.hops` outranks
+# JupyterLab's own rules for tables in HTML output (right-aligned cells, half-em padding).
 _CSS = """
 .ingresslab-trace{color:var(--jp-ui-font-color1);font-size:var(--jp-ui-font-size1,13px)}
-.ingresslab-trace table{border-collapse:collapse;width:100%;table-layout:auto;margin:4px 0}
-.ingresslab-trace th{text-align:left;font-weight:600;color:var(--jp-ui-font-color1);
+.ingresslab-trace table.hops{border-collapse:collapse;width:100%;table-layout:auto;margin:4px 0}
+.ingresslab-trace table.hops th{text-align:left;font-weight:600;color:var(--jp-ui-font-color1);
   background:var(--jp-layout-color2);border-bottom:1px solid var(--jp-border-color1);padding:2px 6px}
-.ingresslab-trace td{vertical-align:top;text-align:left;padding:2px 6px;line-height:1.35;
+.ingresslab-trace table.hops td{vertical-align:top;text-align:left;padding:2px 6px;line-height:1.35;
   border-bottom:1px solid var(--jp-border-color2);color:var(--jp-ui-font-color1)}
-.ingresslab-trace tr.unlogged td{color:var(--jp-ui-font-color2);font-style:italic}
+.ingresslab-trace table.hops tr.unlogged td{color:var(--jp-ui-font-color2);font-style:italic}
 .ingresslab-trace .note{color:var(--jp-ui-font-color2);font-size:var(--jp-ui-font-size0,11px);max-width:32em}
 .ingresslab-trace .where{font-family:var(--jp-code-font-family);font-size:var(--jp-ui-font-size0,11px);
   color:var(--jp-ui-font-color2);overflow-wrap:anywhere}
@@ -211,7 +212,7 @@ def html_table(trace: Trace) -> str:
     return (
         f'<div class="ingresslab-trace"><style>{_CSS}</style>'
         f'<p class="{verdict}"><b>{html.escape(_summary(trace))}</b></p>'
-        "<table><thead><tr><th>#</th><th>hop · where</th><th>from → to</th><th>status</th>"
+        '<table class="hops"><thead><tr><th>#</th><th>hop · where</th><th>from → to</th><th>status</th>'
         f"<th>time</th><th>joined by</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
         + (f"<ul>{notes}</ul>" if notes else "")
         + "</div>"
