@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import signal
@@ -14,14 +16,17 @@ from pathlib import Path
 __all__ = [
     "BACKENDS",
     "BACKEND_ENV",
+    "QUIET_SETTINGS",
     "START_NOTEBOOK",
     "LaunchError",
     "Workspace",
     "default_backend",
     "default_workdir",
+    "install_quiet_settings",
     "lab_command",
     "lab_environment",
     "prepare_workspace",
+    "quiet_settings_dir",
     "run_lab",
 ]
 
@@ -32,6 +37,12 @@ START_NOTEBOOK = "00-start-here.ipynb"
 MANIFESTS_DIR = "istio-deepdive"
 # How long JupyterLab gets to stop its kernels after Ctrl-C before it is killed.
 SHUTDOWN_SECONDS = 20.0
+# JupyterLab 4 asks "Would you like to get notified about official Jupyter news?" on first start, over the
+# notebook; these defaults answer it (no news feed, no update check). A learner's own settings still win.
+QUIET_SETTINGS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+_OVERRIDES_FILE = "ingresslab.json"
 
 
 class LaunchError(Exception):
@@ -125,6 +136,48 @@ def prepare_workspace(directory: Path | None = None, source: Path | None = None)
     return workspace
 
 
+def install_quiet_settings(settings_dir: Path | None = None) -> Path:
+    """Write QUIET_SETTINGS as JupyterLab defaults in `settings_dir` (default: this environment's application
+    settings dir, `<app dir>/settings`), in `overrides.d/`, where each package keeps its own file.
+
+    Binder's postBuild calls this: the image is the learner's whole JupyterLab. Returns the file written."""
+    if settings_dir is None:
+        from jupyterlab.commands import get_app_dir
+
+        settings_dir = Path(get_app_dir()) / "settings"
+    target = Path(settings_dir) / "overrides.d" / _OVERRIDES_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(QUIET_SETTINGS, indent=2) + "\n")
+    return target
+
+
+def quiet_settings_dir(directory: Path | None = None) -> Path:
+    """An application settings dir for `ingresslab lab` that leaves the environment's own untouched.
+
+    It copies `<app dir>/settings` (page_config.json, other packages' overrides) into `directory/settings`, adds
+    QUIET_SETTINGS, and links `directory/static` to the built application, which JupyterLab looks for beside the
+    settings dir. Returns the settings dir to pass as `--LabApp.app_settings_dir`."""
+    from jupyterlab.commands import get_app_dir
+
+    app_dir = Path(get_app_dir())
+    if directory is None:
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        directory = cache / "ingresslab" / "jupyterlab"
+    settings = Path(directory) / "settings"
+    if settings.exists():
+        shutil.rmtree(settings)
+    original = app_dir / "settings"
+    if original.is_dir():
+        shutil.copytree(original, settings)
+    install_quiet_settings(settings)
+    static = Path(directory) / "static"
+    if not static.exists() and (app_dir / "static").is_dir():
+        # no symlinks (Windows without the privilege): only the built app's extension metadata is missed
+        with contextlib.suppress(OSError):
+            static.symlink_to(app_dir / "static", target_is_directory=True)
+    return settings
+
+
 def lab_command(
     root: Path,
     *,
@@ -132,8 +185,12 @@ def lab_command(
     open_browser: bool = True,
     start: str = START_NOTEBOOK,
     allow_root: bool | None = None,
+    settings_dir: Path | None = None,
 ) -> list[str]:
-    """The argument list that starts JupyterLab in this Python, serving `root` and opening `start`."""
+    """The argument list that starts JupyterLab in this Python, serving `root` and opening `start`.
+
+    `settings_dir` (see `quiet_settings_dir`) replaces the application settings dir, e.g. to start without
+    JupyterLab's news prompt."""
     # `python -m jupyterlab` rather than `jupyter lab` from PATH: the server and its kernels must share this
     # environment, where ingresslab and the widget extension are installed.
     command = [
@@ -143,6 +200,8 @@ def lab_command(
         f"--ServerApp.root_dir={root}",
         f"--LabApp.default_url=/lab/tree/{start}",
     ]
+    if settings_dir is not None:
+        command.append(f"--LabApp.app_settings_dir={settings_dir}")
     if port is not None:
         command.append(f"--ServerApp.port={port}")
     if not open_browser:

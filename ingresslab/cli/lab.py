@@ -19,6 +19,7 @@ def _lab(args: argparse.Namespace) -> int:
         lab_command,
         lab_environment,
         prepare_workspace,
+        quiet_settings_dir,
         run_lab,
     )
 
@@ -39,7 +40,14 @@ def _lab(args: argparse.Namespace) -> int:
             )
     if args.copy_only:
         return 0
-    command = lab_command(workspace.path, port=args.port, open_browser=not args.no_browser)
+    try:  # JupyterLab's "get Jupyter news?" prompt would sit over the first notebook
+        settings_dir = quiet_settings_dir()
+    except (ImportError, OSError) as exc:
+        _say(f"starting with JupyterLab's own settings ({exc})")
+        settings_dir = None
+    command = lab_command(
+        workspace.path, port=args.port, open_browser=not args.no_browser, settings_dir=settings_dir
+    )
     _say(f"starting JupyterLab on the {args.backend} backend; press Ctrl-C to stop it")
     try:
         status = run_lab(command, lab_environment(args.backend), cwd=workspace.path)
