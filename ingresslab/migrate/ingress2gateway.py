@@ -53,6 +53,7 @@ __all__ = [
     "GENERATOR_ANNOTATION",
     "Conversion",
     "ConversionFailed",
+    "ConverterPanic",
     "NotEmulated",
     "Notification",
     "convert",
@@ -147,6 +148,18 @@ _REGEX_INFO = "Using case-insensitive regex path matches. You may want to change
 
 class NotEmulated(Exception):
     """The input uses something this model of ingress2gateway does not reproduce."""
+
+
+class ConverterPanic(Exception):
+    """Input on which the real converter dereferences a nil pointer and dies (exit code 2, a Go panic)."""
+
+    MESSAGE = (
+        "panic: runtime error: invalid memory address or nil pointer dereference\n"
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x8 pc=0x14324af]\n\n"
+        "goroutine 1 [running]:\n"
+        "github.com/kubernetes-sigs/ingress2gateway/pkg/i2gw/providers/common.toHTTPRouteMatch(...)\n"
+        "\tgithub.com/kubernetes-sigs/ingress2gateway@v1.1.0/pkg/i2gw/providers/common/converter.go:523\n"
+    )
 
 
 class ConversionFailed(Exception):
@@ -374,7 +387,9 @@ def _path_match(path: Mapping, field_path: str) -> tuple[dict | None, str | None
         return None, _invalid(f"{field_path}.pathType", None, "pathType is required")
     types = {"Prefix": "PathPrefix", "Exact": "Exact", "ImplementationSpecific": "PathPrefix"}
     if kind not in types:
-        return None, _invalid(f"{field_path}.pathType", str(kind), f"unsupported path match type: {kind}")
+        # v1.1.0 formats its error from the match's still-nil type and crashes (converter.go:523). Only a file
+        # can hold such an Ingress: the API server rejects it.
+        raise ConverterPanic(f"pathType {kind!r} at {field_path}")
     return {"path": {"type": types[kind], "value": str(path.get("path", "") or "")}}, None
 
 

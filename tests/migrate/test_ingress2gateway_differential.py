@@ -425,3 +425,20 @@ def test_version_names_the_release(real_ingress2gateway: str) -> None:
     assert emulated.stdout.splitlines()[0] == done.stdout.splitlines()[0] == "ingress2gateway version: 1.1.0"
     assert done.stdout.splitlines()[1].startswith("Built with Go version: go")
     assert emulated.returncode == done.returncode == 0
+
+
+def test_an_unknown_path_type_crashes_both(real_ingress2gateway: str, tmp_path: Path) -> None:
+    """v1.1.0 panics on a pathType the API server would have refused; the head of the panic is compared (the
+    rest is a stack trace with goroutine addresses, the program counter depends on the build)."""
+    (tmp_path / "fancy.yaml").write_text(SEED_NUMERIC_PORTS.replace("pathType: Exact", "pathType: Fancy", 1))
+    args = [P, "--input-file", "fancy.yaml"]
+    real, emulated = run_real(real_ingress2gateway, args, tmp_path), run_sandbox(args, tmp_path)
+    assert (emulated.returncode, emulated.stdout) == (real.returncode, real.stdout) == (2, "")
+    head = lambda text: [text.splitlines()[i] for i in (0, 2, 3)]  # noqa: E731 (line 1 has the pc)
+    assert head(emulated.stderr) == head(real.stderr)
+    assert emulated.stderr.splitlines()[:4] == [
+        "panic: runtime error: invalid memory address or nil pointer dereference",
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x8 pc=0x14324af]",
+        "",
+        "goroutine 1 [running]:",
+    ]

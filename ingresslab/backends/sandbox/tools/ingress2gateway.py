@@ -25,6 +25,7 @@ from ingresslab.migrate.ingress2gateway import (
     DEFAULT_INGRESS_CLASS,
     EMULATED_VERSION,
     ConversionFailed,
+    ConverterPanic,
     NotEmulated,
     convert,
     objects_from_documents,
@@ -351,6 +352,9 @@ class Ingress2Gateway:
             return _cobra_error(str(exc), _PRINT_USAGE)
         except NotEmulated as exc:
             return _not_emulated(str(exc))
+        except ConverterPanic:
+            # The real stack trace goes on with goroutine addresses; its head is what a learner reads.
+            return CommandResult("", ConverterPanic.MESSAGE, 2)
         return CommandResult.from_transcript(
             [
                 ("stderr", conversion.stderr(color=not flags.get("no-color"))),
