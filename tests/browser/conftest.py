@@ -61,8 +61,8 @@ def make_browser_page(
         browser = launch_chromium(playwright)
         pages: list[LabPage] = []
 
-        def make(server: JupyterLabServer) -> LabPage:
-            page = browser.new_page(viewport={"width": 1300, "height": 800})
+        def make(server: JupyterLabServer, viewport: tuple[int, int] = (1300, 800)) -> LabPage:
+            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
             page.set_default_timeout(30_000)
             pages.append(LabPage(page, server))
             return pages[-1]

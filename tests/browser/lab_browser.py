@@ -29,6 +29,7 @@ __all__ = [
     "JupyterLabServer",
     "LabPage",
     "WidgetsNotRendered",
+    "copy_tutorial_notebook",
     "free_port",
     "launch_chromium",
     "missing_requirements",
@@ -107,8 +108,11 @@ class JupyterLabServer:
                 self.process.wait(timeout=20)
 
 
-def _isolated_jupyter_env(home: Path) -> dict[str, str]:
-    """Config, data and runtime dirs of our own: no user settings or workspaces leak in or out."""
+def _isolated_jupyter_env(home: Path, *, answer_news: bool = True) -> dict[str, str]:
+    """Config, data and runtime dirs of our own: no user settings or workspaces leak in or out.
+
+    `answer_news=False` leaves JupyterLab's news question unanswered in the user settings, to check that the
+    server's own settings (`ingresslab lab`'s) answer it."""
     env = dict(os.environ)
     for name in ("config", "data", "runtime"):
         (home / name).mkdir(parents=True, exist_ok=True)
@@ -121,7 +125,8 @@ def _isolated_jupyter_env(home: Path) -> dict[str, str]:
     # The "get Jupyter news?" toast would otherwise cover the lower right corner of every screenshot.
     settings = home / "config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True, exist_ok=True)
-    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    if answer_news:
+        (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
     # Render every cell: with windowing, off-screen widget outputs are not in the DOM for a test to click.
     notebook = home / "config" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
     notebook.mkdir(parents=True, exist_ok=True)
@@ -136,13 +141,15 @@ def start_jupyterlab(
     disable_extensions: tuple[str, ...] = (),
     env: dict[str, str] | None = None,
     timeout: float = 60.0,
+    extra_args: tuple[str, ...] = (),
+    answer_news: bool = True,
 ) -> JupyterLabServer:
     """Start JupyterLab serving `root`, with its Jupyter dirs under `home`; returns once /api answers.
 
     `disable_extensions` are disabled the supported way, `jupyter labextension disable`, in the isolated
     config dir, so the server's page config lists them as disabled.
     """
-    full_env = _isolated_jupyter_env(home)
+    full_env = _isolated_jupyter_env(home, answer_news=answer_news)
     full_env.update(env or {})
     for name in disable_extensions:
         subprocess.run(
@@ -163,6 +170,7 @@ def start_jupyterlab(
         "--ServerApp.ip=127.0.0.1",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
+        *extra_args,
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
@@ -282,6 +290,38 @@ class LabPage:
         path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
+
+
+def copy_tutorial_notebook(
+    root: Path, prefix: str, state_file: Path, extra_cells: tuple[str, ...] = ()
+) -> str:
+    """Copy the tutorial's notebook `prefix`-… into `root` on the sandbox (state in `state_file`, seed 0), with
+    the manifests it applies beside it and `extra_cells` appended; returns its file name."""
+    import shutil
+
+    from ingresslab.manifests import DEMO_DIR
+    from ingresslab.runner import find_notebooks
+
+    notebook = next(nb for nb in find_notebooks() if nb.name.startswith(f"{prefix}-"))
+    data = json.loads(notebook.read_text())
+    for cell in data["cells"]:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = f'backend = "sandbox"\nstate = {str(state_file)!r}\nseed = 0\n'
+    for index, source in enumerate(extra_cells):
+        data["cells"].append(
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": f"browser-test-{index}",
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            }
+        )
+    (root / notebook.name).write_text(json.dumps(data))
+    if not (root / "istio-deepdive").exists():
+        shutil.copytree(DEMO_DIR, root / "istio-deepdive")
+    return notebook.name
 
 
 def write_counter_notebook(path: Path, button: str = "Count") -> Path:
