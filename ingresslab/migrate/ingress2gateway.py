@@ -514,7 +514,12 @@ def convert(
     if errors:
         raise ConversionFailed(errors)
 
-    feature_errors = _canary_feature(routes, len(routes) - len(default_backends))
+    # The IR keeps routes by namespace/name: two hosts with one slug (`example.com`, `*.example.com`) name one
+    # route twice, and the later (by group key), or a default backend's, replaces the earlier.
+    group_keys = [_key(r.obj) for r in routes[: len(routes) - len(default_backends)]]
+    by_key = {_key(r.obj): r for r in routes}
+    routes = list(by_key.values())
+    feature_errors = _canary_feature([by_key[k] for k in sorted(group_keys)])
     _regex_feature(ingress_list, routes, notify)
     routes = _ssl_and_trailing_slash_redirects(ingress_list, routes)
     if feature_errors:
@@ -638,12 +643,12 @@ def _gateway(namespace: str, klass: str, listeners: Sequence[tuple[str | None, l
     }
 
 
-def _canary_feature(routes: Sequence[_Route], rule_group_routes: int) -> list[str]:
+def _canary_feature(routes: Sequence[_Route]) -> list[str]:
     """canaryFeature without canary Ingresses: a rule may have one backend only (two Ingresses sending one
-    host and path to two backends, or to the same one twice, is an error). The real tool visits the routes in
-    a Go map's order."""
+    host and path to two backends, or to the same one twice, is an error). It looks up the route of each rule
+    group; the real tool visits the groups in a Go map's order."""
     errors = []
-    for route in sorted(routes[:rule_group_routes], key=lambda r: _key(r.obj)):
+    for route in routes:
         name = route.obj["metadata"].get("name", "")
         for idx, sources in enumerate(route.sources):
             errors.extend(
