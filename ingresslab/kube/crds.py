@@ -208,16 +208,19 @@ def crd_status(crd: dict[str, Any]) -> dict[str, Any]:
     names = dict(spec.get("names") or {})
     names.setdefault("singular", str(names.get("kind", "")).lower())
     names.setdefault("listKind", f"{names.get('kind', '')}List")
+    old = crd.get("status") or {}
+    kept = [c for c in old.get("conditions") or () if isinstance(c, dict)]
     stamp = (crd.get("metadata") or {}).get("creationTimestamp")
     conditions = [
         {"message": "no conflicts found", "reason": "NoConflicts", "status": "True", "type": "NamesAccepted"},
         {"message": "the initial names have been accepted", "reason": "InitialNamesAccepted", "status": "True",
          "type": "Established"},
     ]  # fmt: skip
-    if stamp:
+    if any(c.get("type") == "Established" and c.get("status") == "True" for c in kept):
+        conditions = kept  # established once, the conditions stay as they are
+    elif stamp:
         conditions = [{"lastTransitionTime": stamp, **c} for c in conditions]
     storage = [str(v["name"]) for v in spec.get("versions") or () if isinstance(v, dict) and v.get("storage")]
-    old = crd.get("status") or {}
     stored = [v for v in old.get("storedVersions") or () if isinstance(v, str)]
     return {
         "acceptedNames": names,

@@ -232,7 +232,7 @@ def _name_value(types: tuple[str, ...]) -> dict:
 _ROOT_PATH = {"type": "PathPrefix", "value": "/"}
 
 
-def _http_route_spec(release: str) -> dict:
+def _http_route_spec(release: str, version: str = "") -> dict:
     path = _o(
         {
             "type": _s(enum=("Exact", "PathPrefix", "RegularExpression"), default="PathPrefix"),
@@ -277,7 +277,7 @@ def _http_route_spec(release: str) -> dict:
     )
 
 
-def _grpc_route_spec(release: str) -> dict:
+def _grpc_route_spec(release: str, version: str = "") -> dict:
     return _o(
         {
             "hostnames": _STRINGS16,
@@ -287,7 +287,7 @@ def _grpc_route_spec(release: str) -> dict:
     )
 
 
-def _gateway_spec(release: str) -> dict:
+def _gateway_spec(release: str, version: str = "") -> dict:
     listener = _o(
         {
             "allowedRoutes": _o(
@@ -379,7 +379,7 @@ def _gateway_spec(release: str) -> dict:
     return _o(props, required=("gatewayClassName", "listeners"))
 
 
-def _gateway_class_spec(release: str) -> dict:
+def _gateway_class_spec(release: str, version: str = "") -> dict:
     return _o(
         {
             "controllerName": {
@@ -401,7 +401,7 @@ def _gateway_class_spec(release: str) -> dict:
     )
 
 
-def _reference_grant_spec(release: str) -> dict:
+def _reference_grant_spec(release: str, version: str = "") -> dict:
     return _o(
         {
             "from": _a(
@@ -425,11 +425,13 @@ def _reference_grant_spec(release: str) -> dict:
     )
 
 
-def _open_spec(required: tuple[str, ...], **fields_: dict):
-    """A spec whose top-level fields are typed and whose nested objects keep unknown fields."""
+def _open_spec(required: tuple[str, ...], *, older: tuple[str, ...] | None = None, **fields_: dict):
+    """A spec whose top-level fields are typed and whose nested objects keep unknown fields; `older` is the
+    required list of the kind's v1alpha2 schema where it differs."""
 
-    def spec(release: str) -> dict:
-        return _o(dict(sorted(fields_.items())), required=required)
+    def spec(release: str, version: str = "") -> dict:
+        wanted = older if older is not None and version == "v1alpha2" else required
+        return _o(dict(sorted(fields_.items())), required=wanted)
 
     return spec
 
@@ -464,13 +466,14 @@ class GatewayApiCrd:
     plural: str
     kind: str
     versions: tuple[tuple[str, bool, bool], ...]  # (name, served, storage) in the file's order
-    spec: Any  # release → the spec's schema
+    spec: Any  # (release, version) → the spec's schema
     short_names: tuple[str, ...] = ()
     scope: str = "Namespaced"
     columns: tuple[tuple[str, str, str, int], ...] = (_AGE,)  # (name, type, jsonPath, priority)
     status_default: dict | None = None
     spec_required: bool = True  # the root schema requires `spec`
-    status_subresource: bool = True
+    status_subresource: bool = True  # else the versions say `subresources: {}`
+    bare_versions: tuple[str, ...] = ()  # versions whose entry has no `subresources` at all
 
     @property
     def name(self) -> str:
@@ -483,6 +486,7 @@ class Release:
     approval: str  # the `api-approved.kubernetes.io` annotation
     crds: tuple[GatewayApiCrd, ...]
     policy: bool = False  # ships the safe-upgrades ValidatingAdmissionPolicy (and its binding)
+    status_stub: bool = False  # each CRD file ends with an empty `status:` (v1.1.0's do)
     kustomized: tuple[str, ...] = field(default=())  # plurals config/crd/kustomization.yaml lists
 
 
@@ -519,12 +523,14 @@ def _release_v1_1_0() -> Release:
             GatewayApiCrd("gateways", "Gateway", _V1_V1BETA1, _gateway_spec, ("gtw",), columns=_GTW_COLUMNS,
                           status_default=_pending("Accepted", "Programmed")),
             GatewayApiCrd("grpcroutes", "GRPCRoute", (("v1", True, True), ("v1alpha2", False, False)),
-                          _grpc_route_spec, columns=(_HOSTNAMES, _AGE), spec_required=False),
+                          _grpc_route_spec, columns=(_HOSTNAMES, _AGE), spec_required=False,
+                          bare_versions=("v1alpha2",)),
             GatewayApiCrd("httproutes", "HTTPRoute", _V1_V1BETA1, _http_route_spec, columns=(_HOSTNAMES, _AGE)),
             GatewayApiCrd("referencegrants", "ReferenceGrant", (("v1alpha2", False, False), ("v1beta1", True, True)),
                           _reference_grant_spec, ("refgrant",), spec_required=False, status_subresource=False),
         ),
         kustomized=("gatewayclasses", "gateways", "grpcroutes", "httproutes", "referencegrants"),
+        status_stub=True,
     )  # fmt: skip
 
 
@@ -543,7 +549,7 @@ def _release_v1_6_1() -> Release:
             GatewayApiCrd("gateways", "Gateway", _V1_V1BETA1, _gateway_spec, ("gtw",), columns=_GTW_COLUMNS,
                           status_default=_pending("Accepted", "Programmed")),
             GatewayApiCrd("grpcroutes", "GRPCRoute", (("v1", True, True),), _grpc_route_spec,
-                          columns=(_HOSTNAMES, _AGE), spec_required=False),
+                          columns=(_HOSTNAMES, _AGE)),
             GatewayApiCrd("httproutes", "HTTPRoute", _V1_V1BETA1, _http_route_spec, columns=(_HOSTNAMES, _AGE)),
             GatewayApiCrd("listenersets", "ListenerSet", (("v1", True, True),),
                           _open_spec(("listeners", "parentRef"), listeners=_a(_OPEN, max_items=64), parentRef=_OPEN), ("lset",),
@@ -552,7 +558,7 @@ def _release_v1_6_1() -> Release:
                           _reference_grant_spec, ("refgrant",), status_subresource=False),
             GatewayApiCrd("tcproutes", "TCPRoute", routes, _ROUTE_SPEC),
             GatewayApiCrd("tlsroutes", "TLSRoute", (*routes, ("v1alpha3", False, False)),
-                          _open_spec(("hostnames", "rules"), hostnames=_a(_s(max_len=253), max_items=1024),
+                          _open_spec(("hostnames", "rules"), older=("rules",), hostnames=_a(_s(max_len=253), max_items=1024),
                                      parentRefs=_a(_parent_ref(), max_items=32), rules=_a(_OPEN, max_items=1))),
             GatewayApiCrd("udproutes", "UDPRoute", routes, _ROUTE_SPEC),
         ),
@@ -583,25 +589,24 @@ def _upgrade_target(crd: GatewayApiCrd) -> str:
 
 def crd_object(release: Release, crd: GatewayApiCrd) -> dict:
     """One CustomResourceDefinition, shaped as the release's file (status stub included, as the files carry)."""
-    spec_schema = crd.spec(release.version)
-    root: dict[str, Any] = {
-        "type": "object",
-        "properties": {
-            "apiVersion": {"type": "string"},
-            "kind": {"type": "string"},
-            "metadata": {"type": "object"},
-            "spec": spec_schema,
-        },
-    }
-    if crd.status_subresource or crd.status_default is not None:
-        status: dict[str, Any] = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
-        if crd.status_default is not None:
-            status["default"] = crd.status_default
-        root["properties"]["status"] = status
-    if crd.spec_required:
-        root["required"] = ["spec"]
     versions = []
     for name, served, storage in crd.versions:
+        root: dict[str, Any] = {
+            "type": "object",
+            "properties": {
+                "apiVersion": {"type": "string"},
+                "kind": {"type": "string"},
+                "metadata": {"type": "object"},
+                "spec": crd.spec(release.version, name),
+            },
+        }
+        if crd.status_subresource or crd.status_default is not None:
+            status: dict[str, Any] = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+            if crd.status_default is not None:
+                status["default"] = crd.status_default
+            root["properties"]["status"] = status
+        if crd.spec_required:
+            root["required"] = ["spec"]
         version: dict[str, Any] = {}
         columns = (
             crd.columns
@@ -616,8 +621,8 @@ def crd_object(release: Release, crd: GatewayApiCrd) -> dict:
         if not served:
             version |= _deprecated(name, crd.kind, _upgrade_target(crd))
         version |= {"name": name, "schema": {"openAPIV3Schema": root}, "served": served, "storage": storage}
-        if crd.status_subresource:
-            version["subresources"] = {"status": {}}
+        if name not in crd.bare_versions:
+            version["subresources"] = {"status": {}} if crd.status_subresource else {}
         versions.append(version)
     names: dict[str, Any] = {
         "categories": ["gateway-api"],
@@ -628,13 +633,21 @@ def crd_object(release: Release, crd: GatewayApiCrd) -> dict:
     if crd.short_names:
         names["shortNames"] = list(crd.short_names)
     names["singular"] = crd.kind.lower()
-    return {
+    out = {
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
         "metadata": {"annotations": _annotations(release), "name": crd.name},
         "spec": {"group": GROUP, "names": names, "scope": crd.scope, "versions": versions},
-        "status": {"acceptedNames": {"kind": "", "plural": ""}, "conditions": None, "storedVersions": None},
     }
+    if (
+        release.status_stub
+    ):  # older controller-gen wrote one; the server ignores it (kubectl's patch does not)
+        out["status"] = {
+            "acceptedNames": {"kind": "", "plural": ""},
+            "conditions": None,
+            "storedVersions": None,
+        }
+    return out
 
 
 _POLICY = "safe-upgrades.gateway.networking.k8s.io"
