@@ -92,7 +92,12 @@ def resource_type(crd: dict[str, Any]) -> ResourceType | None:
 
 
 def kinds_with(crds: Iterable[dict[str, Any]]) -> Kinds:
-    """One cluster's discovery: built-in kinds first, then each CRD's kind by group and plural."""
+    """One cluster's discovery: built-in kinds first, then each CRD's kind by group and plural.
+
+    That order settles names two groups share as kubectl 1.31 does: aggregated discovery lists the CRDs' groups
+    (all of priority 1000) by name and kubectl's RESTMapper takes the first, so with Istio and the Gateway API
+    installed `gateway` is gateway.networking.k8s.io's Gateway, `gw` Istio's (checked on the reference cluster).
+    """
     custom: list[tuple[ResourceType, dict[str, Any]]] = []
     for crd in crds:
         rtype = resource_type(crd)
