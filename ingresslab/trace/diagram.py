@@ -70,10 +70,19 @@ class Diagram:
     `svg` is the markup; `savefig(path)` writes a PNG (or an SVG for a .svg path); `png()` returns PNG bytes.
     """
 
-    def __init__(self, svg: str, traces: Sequence[Trace], title: str) -> None:
-        self.svg = svg
+    def __init__(
+        self,
+        size: tuple[float, float],
+        shapes: list[Any],
+        texts: list[_Text],
+        title: str,
+        traces: Sequence[Trace],
+    ) -> None:
+        self.size = size  # CSS px
+        self.shapes, self.texts = shapes, texts
         self.traces = list(traces)
         self.title = title
+        self.svg = _svg(size, shapes, texts, title)
 
     def _repr_html_(self) -> str:
         # Inline (not an <img>): text stays selectable, and the page's theme variables reach the SVG. Never
@@ -87,22 +96,19 @@ class Diagram:
         return f"<Diagram: {self.title}>"
 
     def figure(self) -> Any:
-        """The matplotlib Figure behind the PNG (one axes per trace)."""
-        fig = _figure_class()(
-            figsize=(max(8.0, 2.3 * max(len(t.hops) for t in self.traces)), 3.2 * len(self.traces))
-        )
-        for i, trace in enumerate(self.traces):
-            _draw_matplotlib(trace, fig.add_subplot(len(self.traces), 1, i + 1))
-        return fig
+        """The same layout as a matplotlib Figure, 1 px of the SVG to 1/100 inch: at dpi=100 a PNG pixel is a CSS
+        pixel, so the PNG's text is as large as the SVG's wherever it is shown at its natural size."""
+        return _figure(self.size, self.shapes, self.texts)
 
-    def png(self, dpi: int = 110) -> bytes:
+    def png(self, dpi: int = 200) -> bytes:
+        """PNG bytes (dpi 200: twice the CSS size, crisp on high-density screens)."""
         import io
 
         buf = io.BytesIO()
         self.figure().savefig(buf, format="png", dpi=dpi)
         return buf.getvalue()
 
-    def savefig(self, path: Any, format: str | None = None, dpi: int = 110, **kwargs: Any) -> None:
+    def savefig(self, path: Any, format: str | None = None, dpi: int = 200, **kwargs: Any) -> None:
         """Write the diagram: SVG when `format` (or the file's suffix) says svg, else a PNG through matplotlib."""
         name = str(getattr(path, "name", path))
         kind = (format or name.rpartition(".")[2] or "png").lower()
@@ -130,7 +136,7 @@ def draw(trace: Trace, ax: Any = None, *, width: float = _WIDTH) -> Any:
     box_h = _PAD * 2 + _LINE * 6
     top = 34.0
     row_gap = 30.0
-    parts: list[str] = []
+    parts: list[Any] = []
     texts: list[_Text] = [
         _Text(0, 18, _headline(trace), _TITLE_PX, "bold", "var(--jp-ui-font-color1, #1f1f1f)")
     ]
@@ -139,16 +145,16 @@ def draw(trace: Trace, ax: Any = None, *, width: float = _WIDTH) -> Any:
         row, col = divmod(i, per_row)
         x, y = col * (box_w + _GAP), top + row * (box_h + row_gap)
         positions.append((x, y))
-        parts.append(_box_svg(x, y, box_w, box_h, hop, i))
+        parts.append(_Box(x, y, box_w, box_h, hop, i))
         texts += _box_texts_tall(x, y, box_w, hop)
     for i in range(1, len(hops)):
         (x0, y0), (x1, y1) = positions[i - 1], positions[i]
         if y0 == y1:
-            parts.append(_arrow([(x0 + box_w, y0 + box_h / 2), (x1, y1 + box_h / 2)]))
+            parts.append(_Arrow([(x0 + box_w, y0 + box_h / 2), (x1, y1 + box_h / 2)]))
         else:  # to the next row: down, back left, down into the next box
             mid = y0 + box_h + row_gap / 2
             parts.append(
-                _arrow(
+                _Arrow(
                     [
                         (x0 + box_w / 2, y0 + box_h),
                         (x0 + box_w / 2, mid),
@@ -160,7 +166,7 @@ def draw(trace: Trace, ax: Any = None, *, width: float = _WIDTH) -> Any:
     rows = (len(hops) + per_row - 1) // per_row
     height = top + rows * box_h + (rows - 1) * row_gap + 6
     used = min(per_row, len(hops)) * (box_w + _GAP) - _GAP
-    return Diagram(_svg(max(used, 320.0), height, parts, texts, _headline(trace)), [trace], _headline(trace))
+    return Diagram((max(used, 320.0), height), parts, texts, _headline(trace), [trace])
 
 
 def _headline(trace: Trace) -> str:
@@ -220,7 +226,7 @@ def compare(left: Trace, right: Trace, *, width: float = _WIDTH) -> Diagram:
     box_h = _PAD * 2 + _LINE * 3
     row_gap = 22.0
     top = 56.0
-    parts: list[str] = []
+    parts: list[Any] = []
     columns = [label_w + gap, label_w + gap * 2 + box_w]
     texts: list[_Text] = []
     for col, trace in zip(columns, (left, right), strict=True):
@@ -258,14 +264,14 @@ def compare(left: Trace, right: Trace, *, width: float = _WIDTH) -> Diagram:
                     )
                 )
                 continue
-            parts.append(_box_svg(x, y, box_w, box_h, hop, row))
+            parts.append(_Box(x, y, box_w, box_h, hop, row))
             texts += _box_texts_wide(x, y, box_w, hop)
             if last_y[side] is not None:
-                parts.append(_arrow([(x + box_w / 2, last_y[side]), (x + box_w / 2, y)]))
+                parts.append(_Arrow([(x + box_w / 2, last_y[side]), (x + box_w / 2, y)]))
             last_y[side] = y + box_h
     height = top + len(pairs) * (box_h + row_gap) - row_gap + 6
     title = f"{left.via} and {right.via}, hop for hop"
-    return Diagram(_svg(width, height, parts, texts, title), [left, right], title)
+    return Diagram((width, height), parts, texts, title, [left, right])
 
 
 # -- SVG pieces ---------------------------------------------------------------------------------------------
@@ -281,18 +287,57 @@ def _fit(text: str, width: float, size: float, *, keep_tail: bool = False) -> st
     return "…" + text[-(room - 1) :] if keep_tail else text[: room - 1] + "…"
 
 
-def _box_svg(x: float, y: float, w: float, h: float, hop: Hop, index: int) -> str:
-    dashed = hop.inferred or hop.bypassed
-    fill = _COLOURS.get(str(hop.component), "#eeeeee")
-    stroke = "#8a8a8a" if dashed else "#3a3a3a"
-    dash = ' stroke-dasharray="6 4"' if dashed else ""
-    kind = "inferred" if hop.inferred else "bypassed" if hop.bypassed else "logged" if hop.evidence else ""
-    tip = html.escape(f"{index}. {hop.title}" + (f" — {hop.note}" if hop.note else ""))
-    return (
-        f'<g class="hop {kind}" data-component="{html.escape(str(hop.component))}"><title>{tip}</title>'
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="7" fill="{fill}" '
-        f'stroke="{stroke}" stroke-width="1.4"{dash}/></g>'
-    )
+@dataclass(frozen=True, slots=True)
+class _Box:
+    """One hop's box; dashed when the hop logged nothing."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    hop: Hop
+    index: int
+
+    @property
+    def dashed(self) -> bool:
+        return self.hop.inferred or self.hop.bypassed
+
+    @property
+    def fill(self) -> str:
+        return _COLOURS.get(str(self.hop.component), "#eeeeee")
+
+    @property
+    def stroke(self) -> str:
+        return "#8a8a8a" if self.dashed else "#3a3a3a"
+
+    def svg(self) -> str:
+        hop = self.hop
+        dash = ' stroke-dasharray="6 4"' if self.dashed else ""
+        kind = (
+            "inferred" if hop.inferred else "bypassed" if hop.bypassed else "logged" if hop.evidence else ""
+        )
+        tip = html.escape(f"{self.index}. {hop.title}" + (f" — {hop.note}" if hop.note else ""))
+        return (
+            f'<g class="hop {kind}" data-component="{html.escape(str(hop.component))}"><title>{tip}</title>'
+            f'<rect x="{self.x:.1f}" y="{self.y:.1f}" width="{self.w:.1f}" height="{self.h:.1f}" rx="7" '
+            f'fill="{self.fill}" stroke="{self.stroke}" stroke-width="1.4"{dash}/></g>'
+        )
+
+    def draw(self, ax: Any) -> None:
+        from matplotlib.patches import FancyBboxPatch
+
+        ax.add_patch(
+            FancyBboxPatch(
+                (self.x, self.y),
+                self.w,
+                self.h,
+                boxstyle="round,pad=0,rounding_size=7",
+                facecolor=self.fill,
+                edgecolor=self.stroke,
+                linewidth=1.0,
+                linestyle=(0, (4, 3)) if self.dashed else "-",
+            )
+        )
 
 
 def _status_line(hop: Hop) -> tuple[str, str]:
@@ -381,12 +426,30 @@ def _box_texts_wide(x: float, y: float, w: float, hop: Hop) -> list[_Text]:
     return out
 
 
-def _arrow(points: list[tuple[float, float]]) -> str:
-    d = " ".join(f"{'M' if i == 0 else 'L'}{px:.1f},{py:.1f}" for i, (px, py) in enumerate(points))
-    return (
-        f'<path d="{d}" fill="none" stroke="var(--jp-ui-font-color1, #333)" stroke-width="1.6" '
-        'marker-end="url(#ingresslab-arrow)"/>'
-    )
+@dataclass(frozen=True, slots=True)
+class _Arrow:
+    """A polyline from one box to the next, with an arrowhead at its end."""
+
+    points: list[tuple[float, float]]
+
+    def svg(self) -> str:
+        d = " ".join(f"{'M' if i == 0 else 'L'}{px:.1f},{py:.1f}" for i, (px, py) in enumerate(self.points))
+        return (
+            f'<path d="{d}" fill="none" stroke="var(--jp-ui-font-color1, #333)" stroke-width="1.6" '
+            'marker-end="url(#ingresslab-arrow)"/>'
+        )
+
+    def draw(self, ax: Any) -> None:
+        from matplotlib.patches import FancyArrowPatch
+
+        xs, ys = zip(*self.points, strict=True)
+        if len(self.points) > 2:
+            ax.plot(xs[:-1], ys[:-1], color="#333333", linewidth=1.2, solid_capstyle="butt")
+        ax.add_patch(
+            FancyArrowPatch(
+                self.points[-2], self.points[-1], arrowstyle="-|>", mutation_scale=12, color="#333333", lw=1.2
+            )
+        )
 
 
 def _text_svg(t: _Text) -> str:
@@ -399,13 +462,14 @@ def _text_svg(t: _Text) -> str:
     )
 
 
-def _svg(width: float, height: float, parts: list[str], texts: list[_Text], title: str) -> str:
+def _svg(size: tuple[float, float], parts: list[Any], texts: list[_Text], title: str) -> str:
+    width, height = size
     marker = (
         '<defs><marker id="ingresslab-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'style="fill:var(--jp-ui-font-color1, #333)"/></marker></defs>'
     )
-    body = "".join(parts) + "".join(_text_svg(t) for t in texts)
+    body = "".join(p.svg() for p in parts) + "".join(_text_svg(t) for t in texts)
     w, h = width + 4, height + 4
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ingresslab-hops" width="{w:.0f}" height="{h:.0f}" '
@@ -415,6 +479,39 @@ def _svg(width: float, height: float, parts: list[str], texts: list[_Text], titl
 
 
 # -- PNG through matplotlib, for files --------------------------------------------------------------------------
+def _fallback(colour: str) -> str:
+    """`var(--jp-…, #333)` → `#333`: a file has no page theme."""
+    if colour.startswith("var("):
+        return colour[:-1].partition(",")[2].strip() or _INK
+    return colour
+
+
+def _figure(size: tuple[float, float], parts: list[Any], texts: list[_Text]) -> Any:
+    """Draw the SVG's layout with matplotlib: y grows downwards as in SVG, 100 px to the inch."""
+    width, height = size[0] + 4, size[1] + 4
+    fig = _figure_class()(figsize=(width / 100, height / 100))
+    fig.patch.set_facecolor("white")
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-2, width - 2)
+    ax.set_ylim(height - 2, -2)
+    ax.axis("off")
+    for part in parts:
+        part.draw(ax)
+    for t in texts:
+        ax.text(
+            t.x,
+            t.y,
+            t.text,
+            fontsize=t.size * 0.72,  # px at 100 px per inch → points
+            fontweight=t.weight,
+            family="monospace" if t.mono else "sans-serif",
+            color=_fallback(t.colour),
+            ha={"start": "left", "middle": "center", "end": "right"}[t.anchor],
+            va="baseline",
+        )
+    return fig
+
+
 def _figure_class() -> type:
     from matplotlib.figure import Figure
 

@@ -113,6 +113,18 @@ def test_png_and_svg_for_files(traces, tmp_path):
     assert diagram.png()[:4] == b"\x89PNG"
 
 
+def test_the_png_has_the_svgs_layout_one_css_pixel_per_pixel_at_dpi_100(traces):
+    import struct
+
+    diagram = draw(traces[1])
+    root = ET.fromstring(diagram.svg)
+    png = diagram.png(dpi=100)
+    width, height = struct.unpack(">II", png[16:24])
+    assert abs(width - float(root.get("width"))) <= 2 and abs(height - float(root.get("height"))) <= 2
+    # twice that by default: crisp, and as readable as the SVG where it is shown at half its pixel size
+    assert struct.unpack(">II", diagram.png()[16:24])[0] == 2 * width
+
+
 def test_drawing_on_given_axes_returns_the_matplotlib_figure(traces):
     from matplotlib.figure import Figure
 
