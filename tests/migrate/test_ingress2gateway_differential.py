@@ -12,11 +12,13 @@ The oracle is missing locally → skip; with CI=true → fail.
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ingresslab.backends.sandbox.tools.ingress2gateway import Ingress2Gateway
 from ingresslab.commands.result import CommandResult, Invocation
@@ -442,3 +444,69 @@ def test_an_unknown_path_type_crashes_both(real_ingress2gateway: str, tmp_path: 
         "",
         "goroutine 1 [running]:",
     ]
+
+
+# ---------------------------------------------------------------------------------------- random inputs
+_HOSTS = ["a.example.com", "*.example.com", "", "b.example.com", "example.com"]
+_PATHS = ["/", "/api", "/api/", "/v1", "/docs/", "/docs/x/", "/a/b"]
+_ANNOTATIONS = {
+    "nginx.ingress.kubernetes.io/use-regex": ["true", "false"],
+    "nginx.ingress.kubernetes.io/ssl-redirect": ["false", "true", "bogus"],
+    "nginx.ingress.kubernetes.io/limit-rps": ["5"],
+    "nginx.ingress.kubernetes.io/configuration-snippet": ["x"],
+}
+
+
+def _random_ingress(rng, index: int) -> dict:
+    annotations = {k: rng.choice(v) for k, v in _ANNOTATIONS.items() if rng.random() < 0.25}
+    spec: dict = {}
+    roll = rng.random()
+    if roll < 0.7:
+        spec["ingressClassName"] = "nginx"
+    elif roll < 0.85:
+        annotations["kubernetes.io/ingress.class"] = rng.choice(["nginx", "other"])
+    rules = []
+    for _ in range(rng.randint(0, 3)):
+        paths = []
+        for path in rng.sample(_PATHS, rng.randint(1, 3)):
+            port = {"name": "web"} if rng.random() < 0.03 else {"number": rng.choice([80, 8080])}
+            paths.append(
+                {
+                    "path": path,
+                    "pathType": rng.choice(["Exact", "Prefix", "ImplementationSpecific"]),
+                    "backend": {"service": {"name": f"svc{rng.randint(0, 3)}", "port": port}},
+                }
+            )
+        host = rng.choice(_HOSTS)
+        rules.append({"host": host, "http": {"paths": paths}} if host else {"http": {"paths": paths}})
+    if rules:
+        spec["rules"] = rules
+    if rng.random() < 0.3:
+        hosts = [h for h in _HOSTS if h and rng.random() < 0.4]
+        spec["tls"] = [{"secretName": "cert", **({"hosts": hosts} if hosts else {})}]
+    if rng.random() < 0.2:
+        spec["defaultBackend"] = {"service": {"name": "fallback", "port": {"number": 80}}}
+    meta = {"name": f"ing{index}", "namespace": rng.choice(["one", "two"])}
+    if annotations:
+        meta["annotations"] = annotations
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta, "spec": spec}
+
+
+def _with_error_parts_sorted(result: CommandResult) -> tuple:
+    """`normalised`, and the aggregated errors as a set: the canary check also walks a Go map."""
+    stdout, stderr, code = normalised(result)
+    head, _, usage = stderr.partition("\nUsage:")
+    if code == 1 and head.startswith("Error: \n"):
+        parts = head.split(" # ")
+        return stdout, parts[0], sorted(parts[1:]), usage, code
+    return stdout, stderr, code
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_random_ingress_sets_convert_alike(seed: int, real_ingress2gateway: str, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    docs = [_random_ingress(rng, i) for i in range(rng.randint(1, 4))]
+    (tmp_path / "in.yaml").write_text(yaml.safe_dump_all(docs), encoding="utf-8")
+    args = [P, "--input-file", "in.yaml", *(["--no-color"] if seed % 2 else [])]
+    real, emulated = run_real(real_ingress2gateway, args, tmp_path), run_sandbox(args, tmp_path)
+    assert _with_error_parts_sorted(emulated) == _with_error_parts_sorted(real)
