@@ -8,7 +8,9 @@ notifications, cmd/print.go):
 
 - Only Ingresses of the selected class are read: `spec.ingressClassName`, else the annotation
   `kubernetes.io/ingress.class`, must equal `--ingress-nginx-ingress-class` (default `nginx`). A class-less
-  Ingress is skipped (the seed's, which minikube's default IngressClass picks up, converts to nothing).
+  Ingress is skipped: the seed's file converts to nothing. In a cluster whose default IngressClass is
+  `nginx` (minikube's ingress add-on) the DefaultIngressClass admission plugin has already written
+  `ingressClassName: nginx` into the stored copy, so the cluster's seed Ingress converts.
 - Rules are grouped per namespace, class and host; the group takes the name of the first Ingress (Ingresses
   sorted by name). One Gateway per namespace and class, named after the class; per host a listener
   `<slug>-http` (80) and, when the Ingress has `tls`, `<slug>-https` (443, the Ingress's secrets). A hostless

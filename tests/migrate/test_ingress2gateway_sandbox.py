@@ -177,3 +177,20 @@ def test_live_mode_knows_the_binary_and_how_to_install_it(tmp_path: Path) -> Non
     )
     fake.chmod(0o755)
     assert find_tool("ingress2gateway", path=str(tmp_path)).version == "1.1.0"
+
+
+def test_with_the_ingress_addon_the_seeds_ingress_converts_from_the_cluster_not_from_its_file() -> None:
+    """minikube's nginx IngressClass is the default: DefaultIngressClass writes `ingressClassName: nginx` into
+    the seed's Ingress when it is created, so the cluster's copy converts while the file stays class-less."""
+    lab = ingresslab.connect("sandbox", state=None, cwd=str(DEMO_DIR.parent))
+    lab.sh(
+        "minikube addons enable ingress\n"
+        "kubectl create namespace application && kubectl config set-context --current --namespace=application\n"
+        "kubectl apply -f istio-deepdive/depl-helloworld.yaml -f istio-deepdive/ingress.yaml"
+    ).check()
+    from_cluster = lab.sh("ingress2gateway print --providers=ingress-nginx").check()
+    assert "  name: my-nginx-ingress-example-com\n" in from_cluster.stdout
+    from_file = lab.sh(
+        "ingress2gateway print --providers=ingress-nginx --input-file istio-deepdive/ingress.yaml"
+    )
+    assert from_file.check().stdout == "No resources found\n"
