@@ -417,7 +417,7 @@ def convert(
 
     `services` resolve named ports (the cluster's; an --input-file's never arrive, see the module notes).
     `object_kind` is how the report names an Ingress: `Ingress` for one decoded from a file, `` for one
-    listed from a cluster (list items carry no kind). Raises ConversionFailed or NotEmulated.
+    listed from a cluster (list items carry no kind). Raises ConversionFailed, ConverterPanic or NotEmulated.
     """
     notes: list[Notification] = []
 
