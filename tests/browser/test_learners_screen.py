@@ -42,6 +42,22 @@ _TERMINALS_JS = """() => [...document.querySelectorAll('pre.ingresslab-terminal'
 })"""
 
 
+# Relative luminance (0 black … 1 white) of each hop-table cell's text and of the first opaque ground behind it.
+_CONTRAST_JS = """() => {
+    const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+    const lum = c => { const [r, g, b] = rgb(c); return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; };
+    const ground = el => {
+        for (; el; el = el.parentElement) {
+            const [r, g, b, a] = rgb(getComputedStyle(el).backgroundColor);
+            if (a === undefined || a > 0.5) return lum(`rgb(${r},${g},${b})`);
+        }
+        return 1;
+    };
+    return [...document.querySelectorAll('.ingresslab-trace table.hops td b')].slice(0, 12)
+        .map(el => ({text: lum(getComputedStyle(el).color), ground: ground(el)}));
+}"""
+
+
 def _run(make_jupyterlab_server, make_browser_page, lab_root, tmp_path, prefix, extra_cells=()) -> LabPage:
     name = copy_tutorial_notebook(lab_root, prefix, tmp_path / "lab.json", extra_cells)
     page = make_browser_page(make_jupyterlab_server(), viewport=WINDOW)
@@ -122,6 +138,17 @@ def test_notebook_04_diagram_hop_table_and_send(
     after = panel.locator(".ingresslab-trace p").first.inner_text()
     assert after != before and "via istio" in after, (before, after)
     _assert_hop_tables(page, at_least=2)
+
+    # JupyterLab's dark theme: the hop table follows it (light text on a dark ground)
+    page.page.get_by_role("menuitem", name="Settings", exact=True).click()
+    page.page.locator(".lm-Menu-item", has_text="Theme").first.hover()  # a Lumino submenu opens on hover
+    page.page.locator(".lm-Menu-item", has_text="JupyterLab Dark").first.click()
+    page.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
+    page.page.wait_for_timeout(500)
+    contrast = page.page.evaluate(_CONTRAST_JS)
+    assert contrast and all(c["text"] > 0.5 > c["ground"] for c in contrast), contrast
+    _shoot(page, ".jp-OutputArea-output .ingresslab-trace", "04-hop-table-dark", 0)
+    _shoot(page, ".ingresslab-diagram", "04-hop-diagram-dark", 0)
 
 
 def test_notebook_05_wide_tables_scroll_and_stderr_stays_where_it_was_written(
