@@ -62,9 +62,10 @@ class Chunk:
 class SandboxLogReader:
     """Reads the sandbox's log store from a cursor (line and byte offsets, rotation-aware).
 
-    A log read from its start (the first time, or after it began again) is taken from its last `first_tail`
-    lines, as `lab.trace` reads every log: a kernel that starts on a sandbox with a long history need not parse
-    all of it before its first trace. Everything logged after that is read."""
+    At most `first_tail` lines are taken at once, as `lab.trace` reads every log: a log read from its start
+    (the first time, or after it began again), or one that gained more than that since the last read (many
+    requests sent by code between two traces), is started over from its last `first_tail` lines, so a kernel
+    that opens a long history does not parse all of it before its first trace."""
 
     def __init__(self, backend: Any, *, first_tail: int | None = 2000) -> None:
         self.backend = backend
@@ -72,12 +73,11 @@ class SandboxLogReader:
 
     def read(self, namespace: str, pod: str, container: str, cursor: Any) -> Chunk:
         got = self.backend.logstore.read_from(namespace, pod, container, cursor)
-        lines, start = got.lines, got.start
-        from_start = cursor is None or cursor.identity is None or got.restarted
-        if from_start and self.first_tail is not None and len(lines) > self.first_tail:
+        lines, start, restarted = got.lines, got.start, got.restarted
+        if self.first_tail is not None and len(lines) > self.first_tail:
             skipped = len(lines) - self.first_tail
-            lines, start = lines[skipped:], start + skipped
-        return Chunk(lines, start, got.first, got.cursor, got.restarted)
+            lines, start, restarted = lines[skipped:], start + skipped, True
+        return Chunk(lines, start, got.first, got.cursor, restarted)
 
 
 @dataclass(slots=True)
@@ -92,8 +92,9 @@ class LiveLogReader:
 
     `sinceTime` has whole seconds, so each read starts `overlap` before the newest line read (rounded down to
     the second) and drops what it saw already: every line older than that newest line, and at exactly its time
-    as many copies of a line as were read before. The first read of a log takes the last `first_tail` lines, as
-    a trace always did; a source keeps at most `keep` lines."""
+    as many copies of a line as were read before. A read takes at most `first_tail` lines (the first one, as a
+    trace always did, and any later one: a read that fills it starts the log over from those lines); a source
+    keeps at most `keep` lines."""
 
     def __init__(
         self, backend: Any, *, first_tail: int = 2000, overlap: float = 1.0, keep: int = 50_000
@@ -112,15 +113,25 @@ class LiveLogReader:
             else:
                 since = datetime.fromtimestamp(cursor.last[0], tz=timezone.utc) - self.overlap
                 text = self.backend.logs(
-                    pod, namespace, container=container, since_time=since, timestamps=True
+                    pod,
+                    namespace,
+                    container=container,
+                    since_time=since,
+                    tail=self.first_tail,
+                    timestamps=True,
                 )
         except IngresslabError:
             text = ""  # gone between list and logs: nothing new from it
+        restarted = False
+        lines = text.splitlines()
         if cursor is None:
             cursor = _LiveCursor(None, Counter(), 0)
+        elif cursor.last is not None and len(lines) >= self.first_tail:
+            # As many lines as asked for: more may have been logged since. Start over from these.
+            restarted, cursor = True, _LiveCursor(None, Counter(), cursor.seq)
         boundary = Counter(cursor.seen)  # lines at the last read's newest time not yet met again
         new: list[str] = []
-        for line in text.splitlines():
+        for line in lines:
             at = _line_time(line) or cursor.last or (0, 0)
             if cursor.last is not None and at < cursor.last:
                 continue
@@ -136,7 +147,7 @@ class LiveLogReader:
             if at == last:
                 seen[line] += 1
         end = cursor.seq + len(new)
-        return Chunk(new, cursor.seq, max(0, end - self.keep), _LiveCursor(last, seen, end))
+        return Chunk(new, cursor.seq, max(0, end - self.keep), _LiveCursor(last, seen, end), restarted)
 
 
 def _line_time(line: str) -> tuple[int, int] | None:

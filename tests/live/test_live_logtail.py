@@ -1,5 +1,5 @@
-"""Following a live cluster's logs: after the first read, each read asks for `sinceTime` (not a tail) from the
-newest line read, a second early, and drops the lines it already has, so a trace stays flat on a busy cluster.
+"""Following a live cluster's logs: after the first read, each read asks for `sinceTime` from the newest line
+read, a second early, and drops the lines it already has, so a trace stays flat on a busy cluster.
 
 The fake API server (live_fakeapi.py) serves logs without times; here a subclass serves them the way a kubelet
 does: each line with its own RFC 3339 time, `sinceTime` in whole seconds, `tailLines` and `timestamps`.
@@ -127,7 +127,8 @@ def test_followed_live_logs_read_only_new_lines_without_duplicates(
     log += [(_at(2, 200), _nginx(1, _at(2))), (_at(2, 700), _nginx(2, _at(2))), (_at(5), _nginx(3, _at(5)))]
     logs.refresh(pods)
     query = kubelet.requests[-1].query
-    assert "tailLines" not in query and query["sinceTime"] == "2024-09-15T08:52:01Z"  # a second early
+    assert query["sinceTime"] == "2024-09-15T08:52:01Z"  # a second early, and never more than a tail
+    assert query["tailLines"] == "2000"
     assert logs.parsed_lines == 5  # the overlap was dropped, the twin kept: 3 new lines
     logs.refresh(pods)
     assert logs.parsed_lines == 5  # nothing new, nothing parsed
@@ -150,3 +151,18 @@ def test_a_restarted_container_is_read_from_its_start(backend: LiveBackend, kube
     pod["status"]["containerStatuses"][0]["containerID"] = "containerd://bbb"
     logs.refresh([pod])  # an older time than the last line read: only a new container makes it count
     assert logs.entry_for(f"{7:032x}") is not None and logs.entry_for(f"{0:032x}") is None
+
+
+def test_a_backlog_longer_than_a_tail_starts_the_log_over(
+    backend: LiveBackend, kubelet: KubeletLogsApi
+) -> None:
+    kubelet.put("", "pods", _controller_pod())
+    log = _log(kubelet)
+    log.append((_at(1), _nginx(0, _at(1))))
+    logs = FollowedLogs(LiveLogReader(backend, first_tail=3), default_entry_points())
+    logs.refresh([_controller_pod()])
+    log += [(_at(10 + i), _nginx(1 + i, _at(10 + i))) for i in range(5)]  # more than a tail since
+    logs.refresh([_controller_pod()])
+    assert kubelet.requests[-1].query["tailLines"] == "3"
+    assert logs.entry_for(f"{0:032x}") is None  # started over: only the last three are held
+    assert [logs.entry_for(f"{i:032x}") is not None for i in range(1, 6)] == [False, False, True, True, True]

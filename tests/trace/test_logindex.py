@@ -219,3 +219,15 @@ def test_a_log_read_from_its_start_is_read_from_its_last_lines_as_lab_trace_does
     later = lab.request(via="nginx")  # from here on, everything new is read
     assert tracer.trace(later).to_dict() == lab.trace(later).to_dict()
     assert tracer.parsed_lines - before == _stored_lines(lab, tracer) - stored > 0
+
+
+def test_a_backlog_longer_than_a_tail_is_read_from_its_last_lines(lab):
+    tracer = Tracer(lab.backend, SandboxLogReader(lab.backend, first_tail=5), lab.entry_points)
+    tracer.trace(lab.request(via="nginx"))
+    for _ in range(10):  # sent by code, not traced
+        lab.request(via="nginx")
+    response = lab.request(via="nginx")
+    before = tracer.parsed_lines
+    trace = tracer.trace(response)
+    assert tracer.parsed_lines - before <= 5 * len(tracer.logs.sources)
+    assert trace.complete and trace.to_dict() == lab.trace(response, tail=5).to_dict()
