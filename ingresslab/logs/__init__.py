@@ -14,8 +14,8 @@ Records (slots dataclasses, keyword-constructible, every field defaulted):
 such as kubectl/CRI timestamps, stream, pod/container) and `.raw` (the original line); the last two are
 left out of equality. `FORMATS` is the registry; `decode_istio_cluster` reads Istio cluster names.
 
-For plain ingress-nginx, Istio and Envoy lines, `parse_lines` yields records of a subclass that fill
-themselves in on first use (`ingresslab.logs.lazy`, with the optional compiled check in `fastpath`); they
+For plain ingress-nginx, Istio, Envoy and CoreDNS lines, `parse_lines` yields records of a subclass that
+convert their fields on use (`ingresslab.logs.fastpath` and `ingresslab.logs.lazy`, pure Python); they
 compare, print and pickle as the record type itself, and become one once read.
 """
 

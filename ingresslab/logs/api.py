@@ -7,13 +7,19 @@ then only the formats whose lines can start with the line's first character.
 
 from __future__ import annotations
 
+import io
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from datetime import datetime
+from itertools import chain, islice
+from operator import length_hint
 from typing import Any, TextIO
 
 from ingresslab.logs._text import strip_newline
 from ingresslab.logs.envelope import Envelope, format_envelope, split_envelope
+from ingresslab.logs.fastpath import CHUNK
 from ingresslab.logs.registry import LogFormat, candidates, get_format
 from ingresslab.logs.report import ParseReport
 
@@ -58,94 +64,155 @@ def parse_lines(
     Other lines are counted in `report` (when given) and skipped; its counts are complete once the
     iteration ends. CRI partial lines (tag `P`) are joined with the lines that complete them before parsing.
 
-    Plain lines of the ingress-nginx, istio and envoy formats are checked by compiled code and yielded as
-    records that convert their fields on first use (see `ingresslab.logs.lazy`), when the package was
-    installed with its C extension; `fast=False` parses every line eagerly in Python. The records are
-    equal either way.
+    Plain lines of the ingress-nginx, istio, envoy and coredns formats are matched by the format's fast
+    expression and yielded as records that convert their fields on use (see `ingresslab.logs.fastpath`
+    and `ingresslab.logs.lazy`); `fast=False` parses every line eagerly with the reference parsers. The
+    records are equal either way. Lists, tuples, in-memory and regular files are read a chunk of lines
+    ahead; other sources (pipes, generators) a line at a time, so a followed log streams.
     """
     fixed = None if format == "auto" else get_format(format)
     if report is None:
         report = ParseReport()
+    state = _State(fixed, report)
+    size = CHUNK if _can_read_ahead(lines) else 1
+    source = iter(lines)
     counts = report.records
-    last: LogFormat | None = fixed
-    start_run = _run_starter(last, fast)
-    run = None  # the current compiled run of lazy records, if any
-    pending: dict[str | None, tuple[str, str]] = {}  # CRI stream -> (raw so far, body so far)
-    lines = iter(lines)
+    name = ""
+    run = None  # the lazy records being yielded, so that stopping early counts only those taken
     try:
         while True:
-            if start_run is not None:
-                run = start_run(lines)
-                yield from run
-                _count_run(report, last, run)
-                line = run.rejected
-                run = None
+            path = state.last.fast if fast and state.last is not None else None
+            if path is None:
+                line = next(source, None)
                 if line is None:
                     break
-            else:
-                line = next(lines, None)
-                if line is None:
-                    break
-            report.lines += 1
-            if line.endswith("\n"):
-                line = strip_newline(line)
-            envelope: Envelope | None = None
-            body = line
-            first = line[:1]
-            # A cheap look before split_envelope: IPv4 addresses and `[2024-...` Envoy times are not prefixes.
-            if first in _ENVELOPE_STARTS and (
-                line[4:5] == "-" if first.isdigit() else (line[1:2].islower() if first == "[" else True)
-            ):
-                envelope, body = split_envelope(line)
-                if envelope is not None and "cri" in envelope.sources:
-                    if envelope.partial:
-                        raw_so_far, body_so_far = pending.get(envelope.stream, ("", ""))
-                        pending[envelope.stream] = (raw_so_far + line + "\n", body_so_far + body)
-                        continue
-                    if envelope.stream in pending:
-                        raw_so_far, body_so_far = pending.pop(envelope.stream)
-                        line, body = raw_so_far + line, body_so_far + body
-                        report.joined_partials += 1
-            record = None
-            if fixed is not None:
-                record = fixed.parse(body)
-            else:
-                if last is not None:
-                    record = last.parse(body)
-                if record is None:
-                    for fmt in candidates(body[:1]):
-                        if fmt is not last:
-                            record = fmt.parse(body)
-                            if record is not None:
-                                last = fmt
-                                start_run = _run_starter(last, fast)
-                                break
-            if record is None:
-                report.skip(line, body)
+                record = state.parse(line)
+                if record is not None:
+                    yield record
                 continue
-            record.raw = line
-            if envelope is not None:
-                record.envelope = envelope
-            name = record.format
-            counts[name] = counts.get(name, 0) + 1
-            yield record
-        for raw_so_far, body in pending.values():  # a stream that ended mid-line
-            report.skip(raw_so_far.rstrip("\n"), body)
+            name = path.name
+            if size == 1:
+                line = next(source, None)
+                if line is None:
+                    break
+                match = path.match_line(line)
+                if match is None:
+                    record = state.parse(line)
+                    if record is not None:
+                        yield record
+                    continue
+                report.lines += 1
+                counts[name] = counts.get(name, 0) + 1
+                yield path.record(match)
+                continue
+            chunk = list(islice(source, size))
+            if not chunk:
+                break
+            matches = path.match_chunk(chunk)
+            stops = [] if all(matches) else [at for at, match in enumerate(matches) if match is None]
+            start = 0
+            for stop in [*stops, len(chunk)]:
+                if stop > start:
+                    taken = stop - start
+                    report.lines += taken
+                    counts[name] = counts.get(name, 0) + taken
+                    run = iter(path.records(matches[start:stop] if start or stops else matches))
+                    yield from run
+                    run = None
+                if stop == len(chunk):
+                    break
+                before = state.last
+                record = state.parse(chunk[stop])
+                if record is not None:
+                    yield record
+                start = stop + 1
+                if state.last is not before:  # auto-detection moved on: the rest of the chunk starts over
+                    source = chain(chunk[start:], source)
+                    break
+        state.finish()
     finally:
         if run is not None:  # the consumer stopped in the middle of a run
-            _count_run(report, last, run)
+            left = length_hint(run)
+            report.lines -= left
+            counts[name] -= left
 
 
-def _run_starter(fmt: LogFormat | None, enabled: bool) -> Any:
-    """`fmt`'s compiled run of lazy records (called with the line iterator), or None when it has none."""
-    path = fmt.fast if enabled and fmt is not None else None
-    return None if path is None else path.run
+def _can_read_ahead(lines: Any) -> bool:
+    """Whether reading a chunk ahead costs no waiting: in-memory sequences and files, not pipes."""
+    if isinstance(lines, (list, tuple, io.StringIO)):
+        return True
+    fileno = getattr(lines, "fileno", None)
+    if fileno is None:
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(fileno()).st_mode)
+    except (OSError, ValueError):  # no descriptor (io.UnsupportedOperation is an OSError), or closed
+        return False
 
 
-def _count_run(report: ParseReport, fmt: LogFormat | None, run: Any) -> None:
-    if run.count and fmt is not None:
-        report.lines += run.count
-        report.records[fmt.name] = report.records.get(fmt.name, 0) + run.count
+class _State:
+    """The reference path of `parse_lines`, one line at a time: prefixes, CRI joins, detection, skips."""
+
+    __slots__ = ("fixed", "last", "pending", "report")
+
+    def __init__(self, fixed: LogFormat | None, report: ParseReport) -> None:
+        self.fixed = fixed
+        self.last = fixed
+        self.report = report
+        self.pending: dict[str | None, tuple[str, str]] = {}  # CRI stream -> (raw so far, body so far)
+
+    def parse(self, line: str) -> Any:
+        """The record of one line, or None (the line is counted as skipped, or kept as a CRI partial)."""
+        report = self.report
+        report.lines += 1
+        if line.endswith("\n"):
+            line = strip_newline(line)
+        envelope: Envelope | None = None
+        body = line
+        first = line[:1]
+        # A cheap look before split_envelope: IPv4 addresses and `[2024-...` Envoy times are not prefixes.
+        if first in _ENVELOPE_STARTS and (
+            line[4:5] == "-" if first.isdigit() else (line[1:2].islower() if first == "[" else True)
+        ):
+            envelope, body = split_envelope(line)
+            if envelope is not None and "cri" in envelope.sources:
+                pending = self.pending
+                if envelope.partial:
+                    raw_so_far, body_so_far = pending.get(envelope.stream, ("", ""))
+                    pending[envelope.stream] = (raw_so_far + line + "\n", body_so_far + body)
+                    return None
+                if envelope.stream in pending:
+                    raw_so_far, body_so_far = pending.pop(envelope.stream)
+                    line, body = raw_so_far + line, body_so_far + body
+                    report.joined_partials += 1
+        record = None
+        if self.fixed is not None:
+            record = self.fixed.parse(body)
+        else:
+            last = self.last
+            if last is not None:
+                record = last.parse(body)
+            if record is None:
+                for fmt in candidates(body[:1]):
+                    if fmt is not last:
+                        record = fmt.parse(body)
+                        if record is not None:
+                            self.last = fmt
+                            break
+        if record is None:
+            report.skip(line, body)
+            return None
+        record.raw = line
+        if envelope is not None:
+            record.envelope = envelope
+        counts = report.records
+        counts[record.format] = counts.get(record.format, 0) + 1
+        return record
+
+    def finish(self) -> None:
+        for raw_so_far, body in self.pending.values():  # a stream that ended mid-line
+            self.report.skip(raw_so_far.rstrip("\n"), body)
+        self.pending.clear()
 
 
 def detect_format(sample: str | Iterable[str], max_lines: int = 1000) -> str | None:

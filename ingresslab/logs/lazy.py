@@ -1,87 +1,149 @@
-"""Records that keep their line and convert it on first use: what the fast parse path yields.
+"""Records that keep the match of their line and convert fields on use: what the fast parse path yields.
 
-A lazy record is an instance of a subclass of the format's record type (`NginxAccess`, `EnvoyAccess`)
-whose only filled slot is `raw`, holding the line as read. The first time any field is read or written,
-the format's own parser fills every field at once and the instance becomes a plain record of the base
-type (same slots, so its class can change in place). Counting or filtering by format thus costs no
-conversion at all, and reading a field costs one parse, as eager parsing would. The line was already
-checked to be a valid line of the format when the record was made, so filling it in cannot fail.
+A lazy record is an instance of a subclass of the format's record type (`NginxAccess`, `EnvoyAccess`,
+`CoreDNSQuery`) with the same slots, whose only filled slot is `raw`, holding the `re.Match` of the fast
+expression on the line (see `ingresslab.logs.fastpath`). The line was checked in full when it matched, so
+every conversion is known to succeed.
 
+It has two stages, both subclasses of the record type with no slots of their own:
+
+- fresh: reading one field converts just that field (an int(), a cached time, a group of the match) and
+  moves the record to the second stage; `format`, `layout`, `envelope` and `raw` are free;
+- touched: reading any field fills every slot at once and the instance becomes a plain record of the base
+  type (its class changes in place), so reading every field costs one conversion pass, as eager parsing.
+
+Writing or deleting a field, comparing, pickling, copying or `dataclasses.replace` fill the record first.
 Before and after: same fields, equality (also with eagerly parsed records), repr, pickling.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import fields
 from typing import Any
 
-from ingresslab.logs._text import strip_newline
+__all__ = ["Single", "lazy_match", "lazy_record_type", "lazy_values"]
 
-__all__ = ["lazy_record_type"]
+# each lazy stage -> (its format's values(match), the getter of the match in the `raw` slot)
+_VALUES: dict[type, tuple[Callable[[Any], tuple], Callable[[Any], Any]]] = {}
+
+# How the fresh stage reads one field without filling the record:
+#   ("group", i)      the i-th group of the match (None for a `-` the expression left out)
+#   ("call", i, fn)   fn(group i); fn must accept every value the expression lets through (None included)
+#   ("const", value)  a value the fast expression fixes (`format`, `layout`), free to read
+#   ("line",)         the line without its newline (`raw`), free to read
+Single = tuple
 
 
-def lazy_record_type(base: type, values: Callable[[str], tuple | None]) -> type:
-    """A lazy subclass of the slots dataclass `base`, which must end with the `envelope` and `raw` fields.
+def _reader(single: Single, get_match: Callable[[Any], Any], touch: Callable[[Any], None]) -> Callable:
+    kind = single[0]
+    if kind == "group":
+        index = single[1]
 
-    `values(body)` returns the field values in field order up to `format` (the fields before `envelope`),
-    as the format's parser computes them. An instance is made by writing the line into `base`'s `raw`
-    slot of a bare instance (the compiled `Run` does it, so no Python code runs per record).
+        def read_group(self: Any) -> Any:
+            touch(self)
+            return get_match(self)[index]
+
+        return read_group
+    if kind == "call":
+        index, convert = single[1], single[2]
+
+        def read_converted(self: Any) -> Any:
+            touch(self)
+            return convert(get_match(self)[index])
+
+        return read_converted
+    if kind == "const":
+        value = single[1]
+        return lambda self: value
+    if kind == "line":
+        return lambda self: get_match(self)[0]
+    raise ValueError(f"unknown single-field reader {kind!r}")
+
+
+def lazy_record_type(base: type, values: Callable[[Any], tuple], singles: Mapping[str, Single]) -> type:
+    """The fresh lazy stage of the slots dataclass `base`, which must end with `envelope` and `raw`.
+
+    `values(match)` returns every field value in field order (`envelope` None, `raw` the line), as the
+    format's reference parser computes them; `singles` says how to read a field alone (fields left out, such
+    as lists, fill the record on their first read). An instance is made by writing the match into `base`'s
+    `raw` slot of a bare instance: `object.__new__(lazy)` and `base.__dict__["raw"].__set__`.
     """
     names = [f.name for f in fields(base)]
     if names[-2:] != ["envelope", "raw"]:
         raise TypeError(f"{base.__name__} must end with the `envelope` and `raw` fields")
-    field_names = frozenset(names)
-    get_line = base.__dict__["raw"].__get__
+    unknown = set(singles) - set(names)
+    if unknown:
+        raise TypeError(f"{base.__name__} has no fields {sorted(unknown)}")
+    get_match = base.__dict__["raw"].__get__
     init = base.__init__
 
-    def materialise(record: Any) -> None:
-        if type(record) is base:
-            return
-        body = strip_newline(get_line(record))
-        parsed = values(body)
-        if parsed is None:  # the fast check and the parser disagree: a bug, never the input's fault
-            raise RuntimeError(
-                f"{base.__name__}: the fast line check accepted a line its parser rejects: {body!r}"
-            )
-        object.__setattr__(record, "__class__", base)  # from here on an ordinary record
-        init(record, *parsed, None, body)
+    def materialise(record: Any) -> tuple:
+        row = values(get_match(record))
+        record.__class__ = base  # from here on an ordinary record (no slots of our own: same layout)
+        init(record, *row)
+        return row
 
-    class Lazy(base):  # type: ignore[misc, valid-type]
-        __slots__ = ()
+    def __eq__(self: Any, other: object) -> bool:
+        materialise(self)
+        return self == other
 
-        @property
-        def raw(self) -> str:
-            materialise(self)
-            return self.raw
+    def __reduce_ex__(self: Any, protocol: Any) -> Any:
+        materialise(self)
+        return self.__reduce_ex__(protocol)
 
-        def __getattr__(self, name: str) -> Any:
-            # Reached only when normal lookup fails: an unset field of a record not yet filled in.
-            if name in field_names:
-                materialise(self)
-                return getattr(self, name)
-            raise AttributeError(f"{base.__name__!r} object has no attribute {name!r}")
+    namespace = {
+        "__slots__": (),
+        "__eq__": __eq__,
+        "__reduce_ex__": __reduce_ex__,
+        "__hash__": None,  # as the mutable dataclass base
+        "__module__": base.__module__,
+        "__qualname__": base.__qualname__,
+        "__doc__": f"A {base.__name__} filled in on use (see ingresslab.logs.lazy).",
+    }
+    touched = type(base.__name__, (base,), dict(namespace))
+    fresh = type(base.__name__, (base,), dict(namespace))
 
-        def __setattr__(self, name: str, value: Any) -> None:
+    def touch(record: Any) -> None:
+        record.__class__ = touched
+
+    for position, name in enumerate(names):
+
+        def read_all(self: Any, position: int = position) -> Any:
+            return materialise(self)[position]
+
+        def write(self: Any, value: Any, name: str = name) -> None:
             materialise(self)  # fill in first, or filling in later would overwrite this value
             setattr(self, name, value)
 
-        def __delattr__(self, name: str) -> None:
+        def delete(self: Any, name: str = name) -> None:
             materialise(self)
             delattr(self, name)
 
-        def __eq__(self, other: object) -> bool:
-            materialise(self)
-            return self == other
+        setattr(touched, name, property(read_all, write, delete))
+        single = singles.get(name)
+        first = read_all if single is None else _reader(single, get_match, touch)
+        setattr(fresh, name, property(first, write, delete))
+    # `raw`, `format`, ... read free in the touched stage too, so they never fill a record.
+    for name, single in singles.items():
+        if single[0] in ("const", "line"):
+            reader = _reader(single, get_match, touch)
+            setattr(touched, name, property(reader, fresh.__dict__[name].fset, fresh.__dict__[name].fdel))
+    _VALUES[fresh] = _VALUES[touched] = (values, get_match)
+    return fresh
 
-        def __reduce_ex__(self, protocol: Any) -> Any:
-            materialise(self)
-            return self.__reduce_ex__(protocol)
 
-        __hash__ = None  # type: ignore[assignment]  # as the mutable dataclass base
+def lazy_values(record: Any) -> tuple | None:
+    """Every field value of a lazy record in field order, computed without filling it in; None for any
+    other record. For writers (the CLI's JSON) that would otherwise fill a record only to read it once."""
+    found = _VALUES.get(type(record))
+    if found is None:
+        return None
+    values, get_match = found
+    return values(get_match(record))
 
-    Lazy.__name__ = base.__name__
-    Lazy.__qualname__ = base.__qualname__
-    Lazy.__module__ = base.__module__
-    Lazy.__doc__ = f"A {base.__name__} filled in on first use (see ingresslab.logs.lazy)."
-    return Lazy
+
+def lazy_match(record: Any) -> Any:
+    """The fast expression's match of a lazy record's line; None for any other record."""
+    found = _VALUES.get(type(record))
+    return None if found is None else found[1](record)

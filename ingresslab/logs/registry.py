@@ -35,7 +35,7 @@ class LogFormat:
     `parse(body)` takes a line without prefixes and returns a record or None; `format(record)` is its
     inverse. `starts` lists the characters a line can begin with (None: any), so auto-detection only tries
     the formats that can match. `layouts` names the versions `parse` recognises (None is the current one).
-    `fast` is the compiled check and lazy record type for the format's common lines, when available.
+    `fast` is the fast expression and lazy record type for the format's common lines (None: none).
     """
 
     name: str
@@ -150,6 +150,7 @@ register_format(
         format_coredns,
         layouts=(None, "1.2.6", "1.1"),
         starts=_ADDRESS_START,
+        fast=FAST_PATHS.get("coredns"),
     )
 )
 register_format(
