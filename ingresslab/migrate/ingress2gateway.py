@@ -21,6 +21,9 @@ notifications, cmd/print.go):
   feature's `at most one non-canary backend is allowed per rule when using canary`):
   Exact → Exact, Prefix and ImplementationSpecific → PathPrefix. `use-regex` (or rewrite-target) turns every
   path of the host into `RegularExpression` `(?i)<path>.*`. A defaultBackend becomes `<ingress>-default-backend`.
+- `rewrite-target` (with `x-forwarded-prefix`) becomes a URLRewrite ReplaceFullPath filter (and a
+  RequestHeaderModifier), and makes its hosts' paths regexes; a backslash-dollar capture reference on a
+  regex host is reported by the emitter instead.
 - ingress-nginx behaviours added on top: a path ending in `/` gets an Exact redirect (301) from the path
   without it; a host named by `tls` moves its route to port 443 (`sectionName: <slug>-https`) and gets a
   second route `<route>-http` on port 80 that redirects to https (308) unless `ssl-redirect: "false"`.
@@ -35,7 +38,7 @@ Where the real tool walks Go maps (Gateways and HTTPRoutes in the output, listen
 de-duplicated backendRefs, annotations), its order changes from run to run; this model keeps a fixed one
 (Gateways and routes by namespace and name, everything else in input order).
 
-Annotations that v1.1.0 translates beyond the ones above (canary, rewrite-target, CORS, timeouts, body size,
+Annotations that v1.1.0 translates beyond the ones above (canary, app-root, CORS, timeouts, body size,
 redirects, backend protocol, session affinity, ...) are not modelled: `convert` raises NotEmulated for them
 rather than print something the real tool would not.
 """
@@ -78,6 +81,7 @@ _USE_REGEX = _NGINX_PREFIX + "use-regex"
 _SSL_REDIRECT = _NGINX_PREFIX + "ssl-redirect"
 _CANARY = _NGINX_PREFIX + "canary"
 _REWRITE_TARGET = _NGINX_PREFIX + "rewrite-target"
+_X_FORWARDED_PREFIX = _NGINX_PREFIX + "x-forwarded-prefix"
 
 # The annotations v1.1.0's ingress-nginx provider reads (providers/ingressnginx/annotations.go); any other
 # key under the prefix is reported as unsupported.
@@ -132,7 +136,7 @@ _PARSED = frozenset(
     )
 )
 # Read by the provider and modelled here.
-_MODELLED = frozenset({_USE_REGEX, _SSL_REDIRECT})
+_MODELLED = frozenset({_USE_REGEX, _SSL_REDIRECT, _REWRITE_TARGET, _X_FORWARDED_PREFIX})
 # Read by the provider (from-to-www-redirect is applied although it is also reported as unsupported) and
 # not modelled.
 _NOT_MODELLED = (_PARSED - _MODELLED) | {_NGINX_PREFIX + "from-to-www-redirect"}
@@ -349,9 +353,18 @@ class _RuleGroup:
 
 
 @dataclass(slots=True)
+class _Rewrite:
+    target: str
+    forwarded_prefix: str
+    capture_groups: bool  # a regex host and a `\$` in the target: not translated, reported
+    ingress: _Ingress
+
+
+@dataclass(slots=True)
 class _Route:
     obj: dict
     sources: list[list[_Ingress]]  # per rule, the Ingress of each backend
+    rewrites: dict[int, _Rewrite] = field(default_factory=dict)  # by rule index
 
 
 def _backend_ref(
@@ -523,11 +536,47 @@ def convert(
     routes = list(by_key.values())
     feature_errors = _canary_feature([by_key[k] for k in sorted(group_keys)])
     _regex_feature(ingress_list, routes, notify)
+    _rewrite_target(ingress_list, routes)
     routes = _ssl_and_trailing_slash_redirects(ingress_list, routes)
     if feature_errors:
         raise ConversionFailed(feature_errors)
 
+    # -- common emitter: rewrites become URLRewrite filters (capture groups stay untranslated) ----------
+    unparsed: list[Notification] = []
+    for route in sorted(routes, key=lambda r: _key(r.obj)):  # Go maps in the real tool
+        namespace, name = _key(route.obj)
+        for idx, rewrite in sorted(route.rewrites.items()):
+            if rewrite.capture_groups:
+                unparsed.append(
+                    Notification(
+                        "WARNING",
+                        f'Failed to apply metadata.annotations."{_REWRITE_TARGET}" from rewrite-target from Ingress '
+                        f"{rewrite.ingress.namespace}/{rewrite.ingress.name}: Path rewrites with capture group "
+                        "references are not supported",
+                        EMITTER_SOURCE,
+                        (f"HTTPRoute: {namespace}/{name}",),
+                    )
+                )
+                continue
+            filters = route.obj["spec"]["rules"][idx].setdefault("filters", [])
+            filters.append(
+                {
+                    "type": "URLRewrite",
+                    "urlRewrite": {"path": {"replaceFullPath": rewrite.target, "type": "ReplaceFullPath"}},
+                }
+            )
+            if rewrite.forwarded_prefix:
+                filters.append(
+                    {
+                        "requestHeaderModifier": {
+                            "set": [{"name": "X-Forwarded-Prefix", "value": rewrite.forwarded_prefix}]
+                        },
+                        "type": "RequestHeaderModifier",
+                    }
+                )
+
     # -- standard emitter ---------------------------------------------------------------------------
+    notes.extend(unparsed)
     notes.append(Notification("WARNING", _URL_NORMALIZATION, EMITTER_SOURCE))
     for route in routes:
         for rule in route.obj["spec"].get("rules", []):
@@ -664,7 +713,8 @@ def _canary_feature(routes: Sequence[_Route]) -> list[str]:
     return errors
 
 
-def _regex_feature(ingresses: Sequence[_Ingress], routes: Sequence[_Route], notify) -> None:
+def _regex_hosts(ingresses: Sequence[_Ingress]) -> set[str]:
+    """Hosts whose paths ingress-nginx reads as regexes: use-regex or rewrite-target on a non-canary Ingress."""
     hosts: set[str] = set()
     for ing in ingresses:
         if _parse_bool(ing.annotations.get(_CANARY, "")):
@@ -673,6 +723,29 @@ def _regex_feature(ingresses: Sequence[_Ingress], routes: Sequence[_Route], noti
         if not use_regex and not ing.annotations.get(_REWRITE_TARGET):
             continue
         hosts.update(str(r.get("host")) for r in ing.spec.get("rules") or [] if r.get("host"))
+    return hosts
+
+
+def _rewrite_target(ingresses: Sequence[_Ingress], routes: Sequence[_Route]) -> None:
+    """applyRewriteTargetToEmitterIR: each rule takes the rewrite-target of its (first) Ingress."""
+    regex_hosts = _regex_hosts(ingresses)
+    for route in routes:
+        regex = any(h in regex_hosts for h in route.obj["spec"].get("hostnames", []))
+        for idx in range(min(len(route.obj["spec"].get("rules", [])), len(route.sources))):
+            if not route.sources[idx]:
+                continue
+            ing = next(
+                (s for s in route.sources[idx] if not _parse_bool(s.annotations.get(_CANARY, ""))),
+                route.sources[idx][0],
+            )
+            target = ing.annotations.get(_REWRITE_TARGET, "")
+            if target:
+                prefix = str(ing.annotations.get(_X_FORWARDED_PREFIX, "") or "")
+                route.rewrites[idx] = _Rewrite(target, prefix, regex and "\\$" in target, ing)
+
+
+def _regex_feature(ingresses: Sequence[_Ingress], routes: Sequence[_Route], notify) -> None:
+    hosts = _regex_hosts(ingresses)
     for route in sorted(routes, key=lambda r: _key(r.obj)):  # a Go map in the real tool
         spec = route.obj["spec"]
         if not any(h in hosts for h in spec.get("hostnames", [])):

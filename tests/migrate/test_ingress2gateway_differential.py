@@ -194,6 +194,42 @@ spec:
       - {path: /docs/, pathType: Prefix, backend: {service: {name: docs, port: {number: 80}}}}
 """
 
+# rewrite-target: a URLRewrite filter, regex paths on its hosts; `\$2` on a regex host is reported instead.
+REWRITE = r"""apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: rw
+  namespace: r
+  annotations:
+    nginx.ingress.kubernetes.io/rewrite-target: /$1
+    nginx.ingress.kubernetes.io/x-forwarded-prefix: /app
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: r.example.com
+    http:
+      paths:
+      - {path: /app/(.*), pathType: ImplementationSpecific, backend: {service: {name: app, port: {number: 80}}}}
+  - http:
+      paths:
+      - {path: /x/, pathType: Prefix, backend: {service: {name: x, port: {number: 80}}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: rw2
+  namespace: r
+  annotations:
+    nginx.ingress.kubernetes.io/rewrite-target: '/\$2'
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: s.example.com
+    http:
+      paths:
+      - {path: /s, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}
+"""
+
 NO_NAMESPACE_LIST = """\
 apiVersion: v1
 kind: List
@@ -254,6 +290,7 @@ FILES = {
     "shared-host-distinct.yaml": SHARED_HOST_DISTINCT,
     "tls.yaml": TLS_VARIANTS,
     "list.yaml": NO_NAMESPACE_LIST,
+    "rewrite.yaml": REWRITE,
     "ingress.json": JSON_INGRESS,
     "missing-path-type.yaml": MISSING_PATH_TYPE,
 }
@@ -297,6 +334,7 @@ CASES = {
     "shared-host-same-path": [P, "--input-file", "shared-host.yaml", "--no-color"],
     "shared-host": [P, "--input-file", "shared-host-distinct.yaml", "--no-color"],
     "tls-variants": [P, "--input-file", "tls.yaml", "--no-color"],
+    "rewrite": [P, "--input-file", "rewrite.yaml"],
     "list-without-namespace": [P, "--input-file", "list.yaml"],
     "list-filtered-by-namespace": [P, "--input-file", "list.yaml", "-n", "default"],
     "json-custom-class": [P, "--input-file", "ingress.json", "--ingress-nginx-ingress-class", "custom"],
@@ -454,6 +492,8 @@ _ANNOTATIONS = {
     "nginx.ingress.kubernetes.io/ssl-redirect": ["false", "true", "bogus"],
     "nginx.ingress.kubernetes.io/limit-rps": ["5"],
     "nginx.ingress.kubernetes.io/configuration-snippet": ["x"],
+    "nginx.ingress.kubernetes.io/rewrite-target": ["/", "/$1", "/new/\\$2"],
+    "nginx.ingress.kubernetes.io/x-forwarded-prefix": ["/old"],
 }
 
 

@@ -7,8 +7,8 @@ Services, in the kubeconfig context's namespace unless -n or -A says otherwise, 
 cluster's. Errors are cobra's: `Error: <message>`, the command's usage, exit code 1.
 
 Not emulated (said so on stderr, exit code 1): providers other than ingress-nginx, emitters other than
-`standard`, `-o json`/`-o kyaml`, and the annotations the provider translates beyond use-regex and
-ssl-redirect. Input files are read from the learner's working directory.
+`standard`, `-o json`/`-o kyaml`, and the annotations the provider translates beyond use-regex, ssl-redirect,
+rewrite-target and x-forwarded-prefix. Input files are read from the learner's working directory.
 """
 
 from __future__ import annotations
