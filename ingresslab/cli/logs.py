@@ -4,8 +4,9 @@
     ingresslab logs parse --format coredns coredns.log
     ingresslab logs parse --stats istio-proxy.log
 
-Each object holds the record's fields plus `"format"` (and `"envelope"` when the line had prefixes). A
-one-line summary goes to stderr; `--stats` prints the full report to stdout instead of the records.
+Each object holds the record's fields plus `"format"` (and `"envelope"` when the line had prefixes), written
+compactly by orjson. A one-line summary goes to stderr; `--stats` prints the full report to stdout instead of
+the records.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def _open_input(path: str) -> tuple[Iterable[str], TextIO | None]:
 
 def run_parse(args: argparse.Namespace) -> int:
     """Handler of `ingresslab logs parse`; returns the exit code (2 for a bad format name or path)."""
-    from ingresslab.logs import ParseReport, UnknownLogFormat, get_format, parse_lines, record_to_dict
+    from ingresslab.logs import ParseReport, UnknownLogFormat, get_format, parse_lines
 
     if args.format != "auto":
         try:
@@ -58,9 +59,7 @@ def run_parse(args: argparse.Namespace) -> int:
             for _ in records:
                 pass
         else:
-            dumps = json.dumps
-            for record in records:
-                out.write(dumps(record_to_dict(record), ensure_ascii=False) + "\n")
+            _write_json_lines(records, out)
     except BrokenPipeError:  # `| head` closed the pipe: not an error
         return 0
     except (OSError, UnicodeError) as err:
@@ -74,6 +73,51 @@ def run_parse(args: argparse.Namespace) -> int:
     else:
         print(report.summary(), file=sys.stderr)
     return 0
+
+
+_BATCH = 64  # records per write (a small join buffer is reused, a large one is fresh memory each time)
+
+
+def _write_json_lines(records: Iterable, out: TextIO) -> None:
+    """One compact JSON object per record, encoded by orjson and written as bytes in batches.
+
+    Records of the fast path are encoded straight from their match (`fastpath.json_object`); others through
+    `record_to_dict`. A value orjson refuses (text with lone surrogates, from undecodable bytes) is written
+    by the json module with `\\u` escapes instead.
+    """
+    import orjson
+
+    from ingresslab.logs import record_to_dict
+    from ingresslab.logs.fastpath import json_object
+
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()  # what was written as text goes first
+        write = buffer.write
+    else:  # a text-only stream (tests, notebooks)
+
+        def write(data: bytes) -> None:
+            out.write(data.decode("utf-8"))
+
+    dumps = orjson.dumps
+    batch: list[bytes] = []
+    for record in records:
+        obj = json_object(record)
+        if obj is None:
+            obj = record_to_dict(record)
+        try:
+            batch.append(dumps(obj))
+        except TypeError:
+            batch.append(json.dumps(record_to_dict(record)).encode("ascii"))
+        if len(batch) >= _BATCH:
+            batch.append(b"")
+            write(b"\n".join(batch))
+            batch.clear()
+    if batch:
+        batch.append(b"")
+        write(b"\n".join(batch))
+    if buffer is not None:
+        buffer.flush()
 
 
 def _stats_text(report) -> str:

@@ -65,3 +65,25 @@ def test_unreadable_file_is_a_clear_error(tmp_path, capsys):
     assert main(["logs", "parse", str(tmp_path / "missing.log")]) == 2
     assert "cannot read" in capsys.readouterr().err
     assert main(["logs", "parse", str(tmp_path)]) == 2  # a directory
+
+
+def test_many_records_come_out_in_order_as_compact_json_lines(tmp_path, capsys):
+    log = tmp_path / "big.log"
+    lines = [NGINX.replace("5b0de41158eb9e86c19b0fc0174e4450", f"id{i}") for i in range(300)]
+    log.write_text("\n".join([*lines[:150], KLOG, DNS, *lines[150:]]) + "\n", encoding="utf-8")
+    assert main(["logs", "parse", str(log)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 301 and out[0].startswith('{"remote_addr":"192.168.76.1",')
+    objects = [json.loads(line) for line in out]
+    assert [o.get("req_id") for o in objects if o["format"] == "ingress-nginx"] == [
+        f"id{i}" for i in range(300)
+    ]
+    assert objects[150]["format"] == "coredns"
+
+
+def test_bytes_that_are_not_utf8_are_written_as_json_escapes(tmp_path, capsys):
+    log = tmp_path / "odd.log"
+    log.write_text(NGINX.replace("curl/7.81.0", "curl \\xFF") + "\n", encoding="utf-8")
+    assert main(["logs", "parse", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert "\\udcff" in out and json.loads(out)["http_user_agent"] == "curl \udcff"
