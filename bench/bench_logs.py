@@ -1,33 +1,42 @@
-"""How fast the log parsers are, next to plain line iteration of the same file in the same run.
+"""How fast the log parsers are where programs read the fields, next to a naive regex loop, in one run.
 
-For each format, N realistic lines are written with the package's own emitters to a temporary file, then
-timed (best of interleaved rounds), each way reading the whole file:
+For each format (ingress-nginx, istio, envoy, coredns), N realistic lines are written with the package's own
+emitters to a temporary file; then each way reads the whole file, in interleaved rounds (best kept):
 
-    iterate   plain `for line in file` iteration: the baseline every ratio (x) is taken against
-    parse     `parse_lines(file, format=NAME)`: a record per line, every other line reported
-    auto      the same with format auto-detection
-    read      parse and read one field of every record (records of the compiled path convert on first use)
-    python    `parse_lines(..., fast=False)`: every line parsed eagerly in Python
+    iterate   plain `for line in file`
+    naive     the ten-line loop: one compiled regex, `groupdict()`, three integer fields converted
+    every     `parse_lines(file, format=NAME)` and every field of every record read (typed: times, lists, numbers)
+    one       the same, one field of every record read (status, response_code, rcode)
+    cli       `ingresslab logs parse --format NAME FILE > out.jsonl` end to end (a process, its start included)
 
-Ratios are what to compare (these machines are noisy); the target for ingress-nginx and istio is a parse
-speed of at least a quarter of plain iteration.
+and `ingresslab trace` once over a log set of R requests (controller, two sidecars, two apps: 3R lines).
 
-    python bench/bench_logs.py            # 200,000 lines per format
+Rates are lines/s of CPU time by default (this process's; the CLI's and trace's child process's), since these
+machines are shared and wall-clock time counts the neighbours' work too; `--wall` uses wall-clock time.
+Targets, for every format: every >= 1.0x naive, one >= 2.0x naive, cli >= 150,000 lines/s.
+
+    python bench/bench_logs.py            # 200,000 lines per format, trace over 100,000 requests
     python bench/bench_logs.py --quick    # 5,000 lines per format, one round (smoke test)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import re
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import datetime, timedelta, timezone
+from operator import attrgetter
 from pathlib import Path
 
 from ingresslab.logs import (
-    FORMATS,
     CoreDNSQuery,
     EnvoyAccess,
     HttpEchoRequest,
@@ -35,7 +44,6 @@ from ingresslab.logs import (
     format_line,
     parse_lines,
 )
-from ingresslab.logs.fastpath import accelerated
 
 T0 = datetime(2024, 9, 15, 8, 52, 37, tzinfo=timezone.utc)
 AGENTS = (
@@ -144,6 +152,53 @@ MAKERS: dict[str, Callable[[random.Random, int], object]] = {
 }
 
 
+BENCHED = ("ingress-nginx", "istio", "envoy", "coredns")
+
+# The naive baseline: what one writes in ten lines without the package (named groups, `\S+` and `[^"]*`).
+_ENVOY = (
+    r'\[(?P<start_time>[^\]]+)\] "(?P<method>\S+) (?P<path>\S+) (?P<protocol>\S+)" (?P<response_code>\d+) '
+    r"(?P<response_flags>\S+) {middle}(?P<bytes_received>\d+) (?P<bytes_sent>\d+) (?P<duration>\S+) "
+    r'(?P<upstream_service_time>\S+) "(?P<x_forwarded_for>[^"]*)" "(?P<user_agent>[^"]*)" '
+    r'"(?P<request_id>[^"]*)" "(?P<authority>[^"]*)" "(?P<upstream_host>[^"]*)"{tail}$'
+)
+NAIVE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ingress-nginx": (
+        r'(?P<remote_addr>\S+) - (?P<remote_user>\S+) \[(?P<time_local>[^\]]+)\] "(?P<request>[^"]*)" '
+        r'(?P<status>\d+) (?P<body_bytes_sent>\d+) "(?P<http_referer>[^"]*)" "(?P<http_user_agent>[^"]*)" '
+        r"(?P<request_length>\d+) (?P<request_time>\S+) \[(?P<proxy_upstream_name>[^\]]*)\] "
+        r"\[(?P<proxy_alternative_upstream_name>[^\]]*)\] (?P<upstream_addr>.+?) "
+        r"(?P<upstream_response_length>\S+) (?P<upstream_response_time>\S+) (?P<upstream_status>\S+) "
+        r"(?P<req_id>\S+)$",
+        ("status", "body_bytes_sent", "request_length"),
+    ),
+    "istio": (
+        _ENVOY.format(
+            middle=r"(?P<response_code_details>\S+) (?P<connection_termination_details>\S+) "
+            r'"(?P<upstream_transport_failure_reason>[^"]*)" ',
+            tail=r" (?P<upstream_cluster>\S+) (?P<upstream_local_address>\S+) (?P<downstream_local_address>\S+)"
+            r" (?P<downstream_remote_address>\S+) (?P<requested_server_name>\S+) (?P<route_name>\S+)",
+        ),
+        ("response_code", "bytes_received", "bytes_sent"),
+    ),
+    "envoy": (_ENVOY.format(middle="", tail=""), ("response_code", "bytes_received", "bytes_sent")),
+    "coredns": (
+        r'\[INFO\] (?P<remote>\S+) - (?P<id>\d+) "(?P<type>\S+) (?P<class>\S+) (?P<name>\S+) (?P<proto>\S+) '
+        r'(?P<size>\d+) (?P<do>\S+) (?P<bufsize>\d+)" (?P<rcode>\S+) (?P<rflags>\S+) (?P<rsize>\d+) '
+        r"(?P<duration>\S+)$",
+        ("id", "size", "rsize"),
+    ),
+}
+# The field a consumer filters on, read alone.
+FIELD = {"ingress-nginx": "status", "istio": "response_code", "envoy": "response_code", "coredns": "rcode"}
+RECORD_TYPE = {
+    "ingress-nginx": NginxAccess,
+    "istio": EnvoyAccess,
+    "envoy": EnvoyAccess,
+    "coredns": CoreDNSQuery,
+}
+TARGET_EVERY, TARGET_ONE, TARGET_CLI = 1.0, 2.0, 150_000
+
+
 def write_lines(name: str, count: int, directory: Path) -> Path:
     rng = random.Random(7)
     path = directory / f"{name}.log"
@@ -154,63 +209,124 @@ def write_lines(name: str, count: int, directory: Path) -> Path:
     return path
 
 
-def timed(path: Path, count: int, consume: Callable[[object], int]) -> float:
-    with path.open(encoding="utf-8") as handle:
-        start = time.perf_counter()
-        seen = consume(handle)
-        elapsed = time.perf_counter() - start
-    assert seen == count, f"{path.name}: {seen} of {count} lines handled"
-    return elapsed
+class Clock:
+    """Seconds of CPU time (this process, or its finished children) or of wall-clock time."""
+
+    def __init__(self, wall: bool) -> None:
+        self.wall = wall
+
+    def now(self, children: bool = False) -> float:
+        if self.wall:
+            return time.perf_counter()
+        if children:
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return usage.ru_utime + usage.ru_stime
+        return time.process_time()
 
 
-def _iterate(handle) -> int:
+def _iterate(handle, name: str) -> int:
     n = 0
     for _ in handle:
         n += 1
     return n
 
 
-def _parser(fmt: str, *, fast: bool = True) -> Callable[[object], int]:
-    def consume(handle) -> int:
-        n = 0
-        for _ in parse_lines(handle, format=fmt, fast=fast):
-            n += 1
-        return n
-
-    return consume
-
-
-def _reader(fmt: str, field: str) -> Callable[[object], int]:
-    """Parse and read one field of every record: what a consumer pays when it looks at the records."""
-
-    def consume(handle) -> int:
-        n = 0
-        for record in parse_lines(handle, format=fmt):
-            getattr(record, field)
-            n += 1
-        return n
-
-    return consume
+def _naive(handle, name: str) -> int:
+    pattern, numbers = NAIVE_COMPILED[name]
+    match = pattern.match
+    n = 0
+    for line in handle:
+        row = match(line.rstrip("\n")).groupdict()
+        for key in numbers:
+            row[key] = int(row[key])
+        n += 1
+    return n
 
 
-# A field each format's records are commonly filtered on.
-FIELD = {"ingress-nginx": "status", "coredns": "rcode", "http-echo": "path"}
+def _every(handle, name: str) -> int:
+    read = attrgetter(*(f.name for f in fields(RECORD_TYPE[name])))
+    n = 0
+    for record in parse_lines(handle, format=name):
+        read(record)
+        n += 1
+    return n
 
 
-def measure(name: str, path: Path, count: int, rounds: int) -> dict[str, float]:
+def _one(handle, name: str) -> int:
+    read = attrgetter(FIELD[name])
+    n = 0
+    for record in parse_lines(handle, format=name):
+        read(record)
+        n += 1
+    return n
+
+
+NAIVE_COMPILED = {name: (re.compile(pattern), numbers) for name, (pattern, numbers) in NAIVE.items()}
+IN_PROCESS: dict[str, Callable[[object, str], int]] = {
+    "iterate": _iterate,
+    "naive": _naive,
+    "every": _every,
+    "one": _one,
+}
+_CLI = [sys.executable, "-m", "ingresslab"]
+
+
+def timed(clock: Clock, path: Path, name: str, count: int, way: str) -> float:
+    if way == "cli":
+        out = path.with_suffix(".jsonl")
+        with out.open("wb") as sink:
+            start = clock.now(children=True)
+            subprocess.run(
+                [*_CLI, "logs", "parse", "--format", name, str(path)],
+                stdout=sink,
+                stderr=subprocess.DEVNULL,
+                check=True,
+            )
+            elapsed = clock.now(children=True) - start
+        with out.open("rb") as written:
+            seen = sum(1 for _ in written)
+        out.unlink()
+    else:
+        consume = IN_PROCESS[way]
+        with path.open(encoding="utf-8") as handle:
+            start = clock.now()
+            seen = consume(handle, name)
+            elapsed = clock.now() - start
+    assert seen == count, f"{path.name} {way}: {seen} of {count} lines handled"
+    return elapsed
+
+
+def measure(clock: Clock, name: str, path: Path, count: int, rounds: int) -> dict[str, float]:
     """Best rate of each way of reading the file; the ways take turns so that load hits them alike."""
-    ways = {
-        "iterate": _iterate,
-        "parse": _parser(name),
-        "auto": _parser("auto"),
-        "read": _reader(name, FIELD.get(name, "response_code")),
-        "python": _parser(name, fast=False),
-    }
+    ways = (*IN_PROCESS, "cli")
     best = dict.fromkeys(ways, float("inf"))
     for _ in range(rounds):
-        for way, consume in ways.items():
-            best[way] = min(best[way], timed(path, count, consume))
+        for way in ways:
+            best[way] = min(best[way], timed(clock, path, name, count, way))
     return {way: count / seconds for way, seconds in best.items()}
+
+
+def measure_trace(clock: Clock, requests: int, directory: Path) -> tuple[int, float, int]:
+    """`ingresslab trace` over a log set of `requests` requests: (lines, seconds, exit code)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_trace import sources
+
+    paths, lines = [], 0
+    for i, source in enumerate(sources(requests)):
+        path = directory / f"trace-{i}-{source.container}.log"
+        path.write_text(source.text + "\n", encoding="utf-8")
+        paths.append(str(path))
+        lines += source.text.count("\n") + 1
+    request_id = f"{requests // 2:032x}"
+    start = clock.now(children=True)
+    done = subprocess.run(
+        [*_CLI, "trace", "--request-id", request_id, *paths], stdout=subprocess.DEVNULL, check=False
+    )
+    return lines, clock.now(children=True) - start, done.returncode
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
 
 def main() -> None:
@@ -219,24 +335,56 @@ def main() -> None:
     parser.add_argument(
         "--lines", type=int, default=None, help="lines per format (default 200000, quick 5000)"
     )
-    parser.add_argument("--rounds", type=int, default=None, help="rounds per way (default 5, quick 1)")
+    parser.add_argument("--rounds", type=int, default=None, help="rounds per way (default 3, quick 1)")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=None,
+        help="requests in the trace log set (default 100000, quick 2000)",
+    )
+    parser.add_argument("--wall", action="store_true", help="wall-clock time instead of CPU time")
     args = parser.parse_args()
     count = args.lines or (5_000 if args.quick else 200_000)
-    rounds = args.rounds or (1 if args.quick else 5)
-    assert set(MAKERS) == set(FORMATS), "every registered format needs a line maker here"
+    rounds = args.rounds or (1 if args.quick else 3)
+    requests = args.requests or (2_000 if args.quick else 100_000)
+    clock = Clock(args.wall)
+    kind = "wall-clock" if args.wall else "CPU"
     print(
-        f"{count} lines per format, best of {rounds} interleaved rounds; rates in lines/s, x = rate / iterate"
+        f"{count} lines per format, best of {rounds} interleaved rounds, {kind} time; rates in lines/s, "
+        f"x = rate / naive; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"compiled line checks: {'in use' if accelerated() else 'not built (pure Python)'}")
-    columns = ("parse", "auto", "read", "python")
-    print(f"{'format':<14} {'iterate':>10} " + " ".join(f"{c:>10} {'x':>5}" for c in columns))
+    print("parsing: pure Python (no compiled code)")
+    columns = ("every", "one")
+    print(
+        f"{'format':<14} {'iterate':>10} {'naive':>10} "
+        + " ".join(f"{c:>10} {'x':>5}" for c in columns)
+        + f" {'cli':>10}"
+    )
+    verdicts: list[tuple[str, bool]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name in MAKERS:
+        for name in BENCHED:
             path = write_lines(name, count, Path(tmp))
-            rates = measure(name, path, count, rounds)
-            plain = rates["iterate"]
-            cells = " ".join(f"{rates[c]:>10,.0f} {rates[c] / plain:>5.3f}" for c in columns)
-            print(f"{name:<14} {plain:>10,.0f} {cells}")
+            rates = measure(clock, name, path, count, rounds)
+            naive = rates["naive"]
+            cells = " ".join(f"{rates[c]:>10,.0f} {rates[c] / naive:>5.2f}" for c in columns)
+            print(f"{name:<14} {rates['iterate']:>10,.0f} {naive:>10,.0f} {cells} {rates['cli']:>10,.0f}")
+            every, one = rates["every"] / naive, rates["one"] / naive
+            cli = rates["cli"]
+            verdicts.append(
+                (f"{name}: every field {every:.2f}x naive (>= {TARGET_EVERY}x)", every >= TARGET_EVERY)
+            )
+            verdicts.append((f"{name}: one field {one:.2f}x naive (>= {TARGET_ONE}x)", one >= TARGET_ONE))
+            verdicts.append((f"{name}: cli {cli:,.0f} lines/s (>= {TARGET_CLI:,})", cli >= TARGET_CLI))
+        lines, seconds, code = measure_trace(clock, requests, Path(tmp))
+    print(
+        f"trace: `ingresslab trace` over {requests:,} requests ({lines:,} lines in 5 files): "
+        f"{seconds:.2f} s, {lines / seconds:,.0f} lines/s (exit {code})"
+    )
+    print("targets:")
+    for text, ok in verdicts:
+        print(f"  {_verdict(ok):<7} {text}")
+    met = sum(ok for _, ok in verdicts)
+    print(f"{met} of {len(verdicts)} targets met")
 
 
 if __name__ == "__main__":
