@@ -85,9 +85,9 @@ class Lab:
         via: str = "nginx",
         **options: Any,
     ):
-        """Send one request through the entry point `via` ("nginx", "istio" or "nodeport", the latter with
-        `service=`, or any other in `self.entry_points`); returns a Response that remembers its request id and
-        time window."""
+        """Send one request through the entry point `via` ("nginx", "istio", "nodeport" with `service=`,
+        "gateway-api" or "gateway-api-nginx" with `gateway="NAME"` or `"NAMESPACE/NAME"`, or any other in
+        `self.entry_points`); returns a Response that remembers its request id and time window."""
         from ingresslab.request import send_request
 
         return send_request(self, host=host, path=path, via=via, **options)  # type: ignore[arg-type]

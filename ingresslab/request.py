@@ -39,6 +39,7 @@ class Response:
     body: str = ""
     error: str | None = None
     command: str = ""
+    gateway: str | None = None  # the Gateway API Gateway asked for (`gateway=`), if any
 
     @property
     def ok(self) -> bool:
@@ -67,11 +68,18 @@ def _node_ip(lab: Any) -> str:
 
 
 def entry_url(
-    lab: Any, via: Via, host: str, path: str, *, service: str | None = None, namespace: str = "application"
+    lab: Any,
+    via: Via,
+    host: str,
+    path: str,
+    *,
+    service: str | None = None,
+    namespace: str = "application",
+    gateway: str | None = None,
 ) -> tuple[str, list[str]]:
     """The URL and extra curl arguments that reach the chosen entry point (one of the lab's registry)."""
     entry = _entry_points(lab).get(via)
-    return entry.resolve(EntryRequest(lab.backend, _node_ip(lab), host, path, service, namespace))
+    return entry.resolve(EntryRequest(lab.backend, _node_ip(lab), host, path, service, namespace, gateway))
 
 
 def _entry_points(lab: Any) -> EntryPoints:
@@ -108,12 +116,13 @@ def send_request(
     via: Via = "nginx",
     service: str | None = None,
     namespace: str = "application",
+    gateway: str | None = None,
     method: str = "GET",
     headers: dict[str, str] | None = None,
     request_id: str | None = None,
 ) -> Response:
     request_id = request_id or _new_id(lab)
-    url, extra = entry_url(lab, via, host, path, service=service, namespace=namespace)
+    url, extra = entry_url(lab, via, host, path, service=service, namespace=namespace, gateway=gateway)
     argv = ["curl", "-s", "-S", "-i", "-X", method, *extra, "-H", f"X-Request-ID: {request_id}"]
     for name, value in (headers or {}).items():
         argv += ["-H", f"{name}: {value}"]
@@ -121,7 +130,9 @@ def send_request(
     sent = _now(lab)
     result = lab.curl(argv)
     received = _now(lab)
-    response = Response(via, url, host, path, request_id, sent, received, command=shlex.join(argv))
+    response = Response(
+        via, url, host, path, request_id, sent, received, command=shlex.join(argv), gateway=gateway
+    )
     if result.returncode != 0:
         response.error = result.stderr.strip() or f"curl exited with {result.returncode}"
         return response

@@ -59,7 +59,9 @@ def ensure_istio(lab: Any, *, gateway: bool = False) -> str:
         script.append("kubectl apply -f istio-deepdive/istio-ingress.yaml")
     # istioctl install brings the Gateway CRD: before it, the kind itself is unknown
     installing = bool(script) and script[0].startswith("istioctl install")
-    if gateway and (installing or not _exists(lab, "gateways", "my-istio-ingress-gw", "application")):
+    if gateway and (
+        installing or not _exists(lab, "gateways.networking.istio.io", "my-istio-ingress-gw", "application")
+    ):
         script.append("kubectl apply -f istio-deepdive/istio-gateway.yaml")
     pods = lab.backend.list("pods", "application", label_selector="app=hw-v1")
     if not all(any(c["name"] == "istio-proxy" for c in p["spec"]["containers"]) for p in pods):
@@ -68,6 +70,49 @@ def ensure_istio(lab: Any, *, gateway: bool = False) -> str:
             "kubectl apply -f istio-deepdive/depl-helloworld.yaml",
         ]
     return _run(lab, script, "Istio is installed and the app has sidecars")
+
+
+GATEWAY_API_CRDS = (
+    "kubectl get crd gateways.gateway.networking.k8s.io &> /dev/null || "
+    '{ kubectl kustomize "github.com/kubernetes-sigs/gateway-api/config/crd?ref=v1.1.0" | kubectl apply -f -; }'
+)
+
+
+def ensure_gateway_api(lab: Any, *, ngf: bool = False) -> str:
+    """Notebook 07's setup: Istio (notebook 04), Gateway API's CRDs, and the seed's routing as Gateway API
+    (`manifests.gateway_api`: Gateway `seed-gateway` in istio-ingress, HTTPRoute `seed-routes` in application).
+    `ngf=True` also installs NGINX Gateway Fabric, its Gateway `seed-ngf` in nginx-gateway, and makes the
+    route name both Gateways as parents."""
+    from ingresslab.manifests import gateway_api
+
+    ensure_istio(lab)
+    script = []
+    if not _exists(lab, "customresourcedefinitions", "gateways.gateway.networking.k8s.io", None):
+        script.append(GATEWAY_API_CRDS)
+    if not _exists(lab, "namespaces", "istio-ingress", None):
+        script.append("kubectl create namespace istio-ingress")
+    if script or not _exists(lab, "httproutes.gateway.networking.k8s.io", "seed-routes", "application"):
+        script.append(_apply(gateway_api.SEED_GATEWAY + "---\n" + gateway_api.SEED_ROUTES))
+    if ngf:
+        if not _exists(lab, "deployments", "nginx-gateway", "nginx-gateway"):
+            script += [f"kubectl apply -f {url}" for url in NGF_URLS]
+        script.append(_apply(gateway_api.SEED_NGF_GATEWAY))
+        script.append(
+            "kubectl patch httproute seed-routes -n application --type=merge -p "
+            '\'{"spec":{"parentRefs":[{"name":"seed-gateway","namespace":"istio-ingress"},'
+            '{"name":"seed-ngf","namespace":"nginx-gateway"}]}}\''
+        )
+    return _run(lab, script, "Gateway API serves the seed's routes" + (" on Istio and NGF" if ngf else ""))
+
+
+def _apply(manifest: str) -> str:
+    return f"kubectl apply -f - <<EOF\n{manifest}EOF"
+
+
+NGF_URLS = (
+    "https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml",
+    "https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/default/deploy.yaml",
+)
 
 
 def _run(lab: Any, script: list[str], done: str) -> str:

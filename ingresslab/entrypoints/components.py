@@ -16,6 +16,8 @@ class Component(str, Enum):
     NODE = "node"
     INGRESS_NGINX = "ingress-nginx"
     ISTIO_INGRESSGATEWAY = "istio-ingressgateway"
+    ISTIO_GATEWAY_API = "istio-gateway-api"  # a Gateway API Gateway's `<gw>-istio` Envoy
+    NGINX_GATEWAY_FABRIC = "nginx-gateway-fabric"  # a Gateway API Gateway's `<gw>-nginx` NGINX
     SERVICE = "service"
     POD = "pod"
     SIDECAR = "sidecar"

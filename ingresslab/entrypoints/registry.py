@@ -35,6 +35,8 @@ class EntryRequest:
     path: str
     service: str | None = None
     namespace: str = "application"
+    gateway: str | None = None
+    """A Gateway API Gateway, `NAME` or `NAMESPACE/NAME` (for the Gateway API front ends)."""
 
 
 Resolve = Callable[[EntryRequest], tuple[str, list[str]]]
@@ -64,6 +66,9 @@ class EntryPoint:
     """The component name its log lines and hop carry (a `Component`, or a new front end's own name)."""
     selector: Mapping[str, str] = field(default_factory=dict)
     """Labels every pod of this front end carries (all must match); empty: it has no pods of its own."""
+    pod_filter: Callable[[Mapping[str, Any]], bool] | None = None
+    """Recognises this front end's pods when equal labels cannot (a label that must exist, a container name);
+    used instead of `selector` when set."""
     log_format: str = "auto"
     log_container: str | None = None
     """The container whose log records requests; None or absent from the pod: the pod's first container."""
@@ -88,7 +93,9 @@ class EntryPoint:
             raise ValueError(f"an entry point's via must be a plain name, not {self.via!r}")
 
     def recognises(self, pod: Mapping[str, Any]) -> bool:
-        """Whether `pod` is one of this front end's pods (by its labels)."""
+        """Whether `pod` is one of this front end's pods (by its labels, or by `pod_filter`)."""
+        if self.pod_filter is not None:
+            return self.pod_filter(pod)
         if not self.selector:
             return False
         labels = (pod.get("metadata") or {}).get("labels") or {}

@@ -141,7 +141,8 @@ def correlate(
     if found is None and (hint.path or hint.after):
         found = index.find_by_hint(hint)
         if found is not None:
-            request_id = found[0].request_id(found[1].record)
+            # a front end that logs no id (nginx `combined`) keeps the sender's: sidecars still carry it
+            request_id = found[0].request_id(found[1].record) or request_id
 
     trace = Trace(request_id=request_id, via="unknown")
     trace.hops.append(Hop(Component.CLIENT, client, note="the request starts here"))

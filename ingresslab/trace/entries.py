@@ -19,6 +19,7 @@ from ingresslab.trace.tail import RequestHint, Tail, evidence, in_window, port_o
 __all__ = [
     "GATEWAY_FIELDS",
     "NGINX_FIELDS",
+    "envoy_edge_hops",
     "gateway_hops",
     "gateway_line",
     "gateway_matches_hint",
@@ -186,7 +187,6 @@ def gateway_matches_hint(record: object, hint: RequestHint) -> bool:
 
 def gateway_hops(trace: Trace, line: ParsedLine, tail: Tail) -> None:
     rec: EnvoyAccess = line.record  # type: ignore[assignment]
-    trace.status = rec.response_code
     trace.hops.append(
         Hop(
             Component.NODE,
@@ -197,10 +197,27 @@ def gateway_hops(trace: Trace, line: ParsedLine, tail: Tail) -> None:
             f"{rec.downstream_remote_address} (X-Forwarded-For {rec.x_forwarded_for})",
         )
     )
+    envoy_edge_hops(trace, line, tail, Component.ISTIO_INGRESSGATEWAY, "Istio ingress gateway (Envoy)")
+
+
+def envoy_edge_hops(
+    trace: Trace,
+    line: ParsedLine,
+    tail: Tail,
+    component: str,
+    title: str,
+    *,
+    fields: tuple[str, ...] = GATEWAY_FIELDS,
+    note: str = "",
+) -> None:
+    """An edge Envoy's own hop, then where its line says it sent the request: the Service behind the cluster
+    (bypassed: Envoy dials endpoints itself) and the endpoint pod. Shared by every gateway that is an Envoy."""
+    rec: EnvoyAccess = line.record  # type: ignore[assignment]
+    trace.status = rec.response_code
     trace.hops.append(
         Hop(
-            Component.ISTIO_INGRESSGATEWAY,
-            "Istio ingress gateway (Envoy)",
+            component,
+            title,
             namespace=line.source.namespace,
             pod=line.source.pod,
             container=line.source.container,
@@ -209,7 +226,8 @@ def gateway_hops(trace: Trace, line: ParsedLine, tail: Tail) -> None:
             status=rec.response_code,
             start=rec.start_time,
             duration_ms=rec.duration,
-            evidence=[evidence(line, GATEWAY_FIELDS)],
+            note=note,
+            evidence=[evidence(line, fields)],
         )
     )
     flags = rec.response_flags or []

@@ -308,12 +308,26 @@ def _sync_routes(cluster: Cluster, programmed: list[tuple[dict, Resolution]], no
                 prior = previous.get((ref["namespace"], ref["name"], ref.get("sectionName"))) or {}
                 conditions = _conditions(conds, meta.get("generation"), prior.get("conditions") or [], now)
                 ours.append({"parentRef": ref, "controllerName": CONTROLLER_NAME, "conditions": conditions})
-        others = [p for p in old_parents if p.get("controllerName") != CONTROLLER_NAME]
-        if not ours and len(others) == len(old_parents):
+        # Other controllers' entries stay where they are and ours replace ours in place: a route shared with
+        # Istio's Gateway must not flip-flop between two orderings, each controller rewriting the other's.
+        fresh = {_parent_key(p): p for p in ours}
+        parents = []
+        for p in old_parents:
+            if p.get("controllerName") != CONTROLLER_NAME:
+                parents.append(p)
+            elif _parent_key(p) in fresh:
+                parents.append(fresh.pop(_parent_key(p)))
+        parents += fresh.values()
+        if parents == old_parents:
             continue
         status = dict(route.get("status") or {})
-        status["parents"] = others + ours
+        status["parents"] = parents
         _write_status(cluster, route, status)
+
+
+def _parent_key(parent: dict) -> tuple:
+    ref = parent.get("parentRef") or {}
+    return (ref.get("namespace"), ref.get("name"), ref.get("sectionName"), ref.get("port"))
 
 
 def reconcile(cluster: Cluster) -> None:
