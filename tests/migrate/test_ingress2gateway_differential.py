@@ -352,6 +352,7 @@ CASES = {
     "bad-output": [P, "--input-file", "shop.yaml", "-o", "wide"],
     "bad-emitter": [P, "--input-file", "shop.yaml", "--emitter", "nginx"],
     "help": ["-h"],
+    "kubeconfig-ignored-with-files": ["--kubeconfig", "/nonexistent", P, "--input-file", "teams.yaml"],
 }
 
 

@@ -13,6 +13,7 @@ rewrite-target and x-forwarded-prefix. Input files are read from the learner's w
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -204,8 +205,6 @@ def _documents(text: str) -> list[object]:
     """The YAML (or JSON) documents of one input file."""
     stripped = text.lstrip()
     if stripped.startswith("{"):
-        import json
-
         decoder, docs, pos = json.JSONDecoder(), [], 0
         while pos < len(stripped):
             doc, end = decoder.raw_decode(stripped, pos)
@@ -217,6 +216,19 @@ def _documents(text: str) -> list[object]:
     return [d for d in yaml.load_all(text, Loader=GoYamlLoader) if d is not None]
 
 
+def _first_word(args: list[str]) -> str | None:
+    """The subcommand: the first argument that is neither a flag nor the value of `--kubeconfig`."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "--kubeconfig":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 class Ingress2Gateway:
     """A CommandFunc for `ingress2gateway ...` against one sandbox backend (only `print` without files reads it)."""
 
@@ -226,7 +238,7 @@ class Ingress2Gateway:
 
     def __call__(self, invocation: Invocation) -> CommandResult:
         args = list(invocation.argv[1:])
-        command = next((a for a in args if not a.startswith("-")), None)
+        command = _first_word(args)
         commands: dict[str, Callable[[list[str], Invocation], CommandResult]] = {
             "print": self.print_,
             "version": self.version,
