@@ -62,9 +62,10 @@ def test_import_order_does_not_change_any_registry():
         "ingresslab.backends.sandbox.controllers.endpoints.on_pod",
         "ingresslab.backends.sandbox.controllers.workloads.start_pods",
         "ingresslab.backends.sandbox.controllers.workloads.pod_changes_reach_replicaset",
+        "ingresslab.backends.sandbox.addons.ngf.on_change",  # NGF programs a Gateway once its pod runs
     ]
     assert first["pod_commands"][-2:] == ["wget", "curl"] and "nslookup" in first["pod_commands"]
-    assert first["tools"] == ["minikube", "istioctl", "curl"]
+    assert first["tools"] == ["minikube", "istioctl", "curl", "ingress2gateway"]
     for label, result in results.items():
         assert result == first, label
 

@@ -17,7 +17,7 @@ from ingresslab.tools import ToolError, ToolNotFound, run_tool
 
 __all__ = ["live_tools", "proxy_config_without_istioctl", "python_curl", "tutorial_objects"]
 
-_TIMEOUTS = {"kubectl": 120.0, "minikube": 300.0, "istioctl": 600.0, "curl": 60.0}
+_TIMEOUTS = {"kubectl": 120.0, "minikube": 300.0, "istioctl": 600.0, "curl": 60.0, "ingress2gateway": 120.0}
 
 
 def tutorial_objects(namespace: str = "application") -> set[str]:
@@ -195,5 +195,6 @@ def live_tools(backend: Any, lab: Any) -> dict[str, CommandFunc]:
         "curl": python_curl,
         "minikube": None,
         "istioctl": proxy_config_without_istioctl(backend),
+        "ingress2gateway": None,  # no --context flag: it reads the kubeconfig's current context
     }
     return {tool: _runner(backend, tool, fallback) for tool, fallback in fallbacks.items()}
