@@ -35,6 +35,7 @@ __all__ = [
 PROVIDERS: list[str] = [
     "ingresslab.backends.sandbox.addons.gateway_api_crds",
     "ingresslab.backends.sandbox.addons.ngf_manifests",
+    "ingresslab.backends.sandbox.examples",
 ]
 """Modules that register bundles when imported (imported on the first look-up)."""
 
