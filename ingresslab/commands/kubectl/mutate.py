@@ -18,7 +18,6 @@ from ingresslab.commands.kubectl.flags import Flag, parse_flags
 from ingresslab.commands.kubectl.kustomize import kustomized_manifests
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import ApiError, NotFound
-from ingresslab.kube import printers
 from ingresslab.kube.crds import CRD_KEY
 from ingresslab.kube.manifests import ManifestError, load_manifests
 from ingresslab.kube.resources import ResourceType, UnknownResourceType
@@ -170,22 +169,17 @@ def _exists(ctx: KubectlContext, rtype, obj: dict, namespace: object) -> bool:
 
 
 def create(ctx: KubectlContext, argv: list[str]) -> CommandResult:
+    from ingresslab.commands.kubectl.create import create_generator
+
+    generated = create_generator(ctx, argv)
+    if generated is not None:
+        return generated
     flags = [*_FILE_FLAGS, Flag("dry-run")]
     p = parse_flags(argv, flags)
     if p.get("filename"):
         manifests = _load(ctx, p.get("filename"), bool(p.get("recursive")))  # type: ignore[arg-type]
         _check_types(ctx, manifests)
         return _each(ctx, manifests, p.get("namespace"), "create")
-    if len(p.args) >= 2 and p.args[0] in ("namespace", "ns"):
-        name = p.args[1]
-        created = ctx.backend.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
-        output = str(p.get("output") or "")
-        if output == "name":
-            return CommandResult(f"namespace/{name}\n")
-        if output in ("yaml", "json"):
-            obj = created if isinstance(created, dict) else ctx.backend.get("namespaces", name, None)
-            return CommandResult(printers.print_yaml(obj) if output == "yaml" else printers.print_json(obj))
-        return CommandResult(f"namespace/{name} created\n")
     if not p.args:
         raise fail("must specify one of -f and -k")
     raise fail(

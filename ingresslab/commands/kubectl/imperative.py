@@ -1,0 +1,161 @@
+"""What kubectl's imperative verbs share: `--dry-run`, `-o` on an object they built, NAME from the arguments,
+and typed objects' JSON (fields in Go struct order, as kubectl's printers write a typed object)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail
+from ingresslab.commands.kubectl.flags import Flag, Parsed
+from ingresslab.commands.result import CommandResult
+from ingresslab.errors import AlreadyExists, ApiError
+from ingresslab.kube.printers.gofmt import go_json
+from ingresslab.kube.printers.output import go_yaml
+
+__all__ = [
+    "PRINT_FLAGS",
+    "dry_run",
+    "name_from_args",
+    "normalise_argv",
+    "print_obj",
+    "struct_json",
+    "submit",
+    "usage",
+]
+
+# The print and dry-run flags every generator takes (cmdutil.AddDryRunFlag, PrintFlags, AddValidateFlags …).
+PRINT_FLAGS = [
+    Flag("dry-run"),
+    Flag("output", "o"),
+    Flag("namespace", "n"),
+    Flag("context"),
+    Flag("save-config", value=False),
+    Flag("validate"),
+    Flag("field-manager"),
+    Flag("show-managed-fields", value=False),
+    Flag("allow-missing-template-keys", value=False),
+    Flag("template"),
+]
+
+
+def normalise_argv(argv: list[str]) -> list[str]:
+    """`--dry-run` alone means `--dry-run=unchanged` (pflag's NoOptDefVal): kubectl takes it as client."""
+    out: list[str] = []
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[i:]
+        out.append("--dry-run=unchanged" if arg == "--dry-run" else arg)
+    return out
+
+
+def dry_run(p: Parsed) -> str:
+    """cmdutil.GetDryRunStrategy: `none`, `client` or `server`."""
+    value = p.get("dry-run")
+    if value is None or value == "none":
+        return "none"
+    if value in ("client", "unchanged"):
+        return "client"
+    if value == "server":
+        return "server"
+    raise fail(f'Invalid dry-run value ({value}). Must be "none", "server", or "client".')
+
+
+def usage(verb: str, message: str) -> KubectlError:
+    """cmdutil.UsageErrorf: the message, then where to read the help."""
+    return KubectlError(f"error: {message}\nSee 'kubectl {verb} -h' for help and examples")
+
+
+def name_from_args(p: Parsed, verb: str) -> str:
+    """create.NameFromCommandArgs: exactly one positional before `--`."""
+    count = p.dash_at if p.dash_at is not None else len(p.args)
+    if count != 1:
+        raise usage(verb, f"exactly one NAME is required, got {count}")
+    return p.args[0]
+
+
+def struct_json(value: Any, indent: str = "    ", _level: int = 0) -> str:
+    """encoding/json's MarshalIndent of a typed object: fields in the order the dict holds them (build objects
+    in Go struct order, with map-typed fields such as labels already sorted)."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        pad = "\n" + indent * (_level + 1)
+        body = ",".join(
+            f"{pad}{go_json(str(k))}: {struct_json(v, indent, _level + 1)}" for k, v in value.items()
+        )
+        return "{" + body + "\n" + indent * _level + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        pad = "\n" + indent * (_level + 1)
+        return (
+            "["
+            + ",".join(f"{pad}{struct_json(v, indent, _level + 1)}" for v in value)
+            + "\n"
+            + indent * _level
+            + "]"
+        )
+    return go_json(value)
+
+
+def print_obj(obj: dict, output: str, resource: str, action: str, mode: str) -> str:
+    """PrintFlags with the dry-run strategy: `-o yaml|json|name`, else `<resource>/<name> <action>[ (dry run)]`."""
+    name = obj.get("metadata", {}).get("name", "")
+    if output == "yaml":
+        return go_yaml(obj)
+    if output == "json":
+        return struct_json(obj) + "\n"
+    if output == "name":
+        return f"{resource}/{name}\n"
+    if output:
+        raise fail(
+            f'unable to match a printer suitable for the output format "{output}", allowed formats are: '
+            "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
+        )
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
+    return f"{resource}/{name} {action}{suffix}\n"
+
+
+def submit(
+    ctx: KubectlContext,
+    p: Parsed,
+    obj: dict,
+    *,
+    key: str,
+    resource: str,
+    failure: str | None,
+    action: str = "created",
+    send: Callable[[dict, str | None], dict] | None = None,
+) -> CommandResult:
+    """Send a built object (unless a client dry run) and print it as kubectl does. `failure` is the wrapping
+    kubectl puts on a server error (`failed to create deployment`), None to print the server's own error."""
+    mode = dry_run(p)
+    output = str(p.get("output") or "")
+    if output and output not in ("yaml", "json", "name"):
+        print_obj(obj, output, resource, action, mode)  # raises kubectl's error
+    namespace = str(p.get("namespace")) if p.get("namespace") else None
+    shown = obj
+    if mode != "client":
+        try:
+            if mode == "server":
+                meta = obj.get("metadata") or {}
+                try:
+                    ctx.backend.get(key, meta.get("name", ""), meta.get("namespace") or namespace)
+                except ApiError:
+                    pass
+                else:
+                    raise AlreadyExists(f'{key} "{meta.get("name", "")}" already exists')
+            else:
+                created = (send or (lambda o, ns: ctx.backend.create(o, namespace=ns)))(obj, namespace)
+                if output in ("yaml", "json"):
+                    shown = created
+        except ApiError as exc:
+            if failure is None:
+                raise
+            raise fail(f"{failure}: {exc.message}") from None
+    if mode == "none" and output == "json" and shown is not obj:
+        from ingresslab.kube import printers
+
+        return CommandResult(printers.print_json(shown))
+    return CommandResult(print_obj(shown, output, resource, action, mode))
