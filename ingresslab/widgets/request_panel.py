@@ -93,6 +93,7 @@ class RequestPanel:
         host: str = "yuya.example.com",
         path: str = "/v1",
         service: str = "dest-svc-v1",
+        gateway: str = "",
         diagram: bool = True,
     ) -> None:
         import ipywidgets as w
@@ -109,6 +110,13 @@ class RequestPanel:
             value=service,
             description="service",
             tooltip=f"for via={' or '.join(needs_service) or 'nodeport'}",
+        )
+        needs_gateway = [e.via for e in self.entry_points if "gateway" in e.options]
+        self.gateway = w.Text(
+            value=gateway,
+            description="gateway",
+            placeholder="NAMESPACE/NAME",
+            tooltip=f"for via={' or '.join(needs_gateway) or 'gateway-api'}",
         )
         self.count = w.BoundedIntText(value=1, min=1, max=1000, description="count")
         self.button = w.Button(description="Send", button_style="primary", icon="paper-plane")
@@ -128,7 +136,8 @@ class RequestPanel:
         self.widget = w.VBox(
             [
                 controls,
-                w.HBox([self.service, self.count, self.button, self.stop_button]),
+                w.HBox([self.service, self.gateway]),
+                w.HBox([self.count, self.button, self.stop_button]),
                 self.progress,
                 self.status,
                 self.summary,
@@ -205,7 +214,10 @@ class RequestPanel:
         self.status.value = f"sending {count} request(s) via {self.via.value} …"
 
     def _send_one(self) -> None:
-        options = {"service": self.service.value} if "service" in self._entry().options else {}
+        wanted = self._entry().options
+        options = {"service": self.service.value} if "service" in wanted else {}
+        if "gateway" in wanted:
+            options["gateway"] = self.gateway.value
         response = self.lab.request(host=self.host.value, path=self.path.value, via=self.via.value, **options)
         self.report_data.add(response, self._trace(response))
         self._sent_now += 1
