@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable
 from typing import TextIO
@@ -34,7 +35,8 @@ def _open_input(path: str) -> tuple[Iterable[str], TextIO | None]:
 
 def run_parse(args: argparse.Namespace) -> int:
     """Handler of `ingresslab logs parse`; returns the exit code (2 for a bad format name or path)."""
-    from ingresslab.logs import ParseReport, UnknownLogFormat, get_format, parse_lines
+    from ingresslab.logs import ParseReport, UnknownLogFormat, get_format
+    from ingresslab.logs.api import parse_matches
 
     if args.format != "auto":
         try:
@@ -54,7 +56,7 @@ def run_parse(args: argparse.Namespace) -> int:
     report = ParseReport()
     out = sys.stdout
     try:
-        records = parse_lines(lines, format=args.format, report=report)
+        records = parse_matches(lines, format=args.format, report=report)
         if args.stats:
             for _ in records:
                 pass
@@ -75,20 +77,21 @@ def run_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+_Match = re.Match
 _BATCH = 64  # records per write (a small join buffer is reused, a large one is fresh memory each time)
 
 
 def _write_json_lines(records: Iterable, out: TextIO) -> None:
     """One compact JSON object per record, encoded by orjson and written as bytes in batches.
 
-    Records of the fast path are encoded straight from their match (`fastpath.json_object`); others through
+    Lines of the fast path are encoded straight from their match (`fastpath.match_json`); records through
     `record_to_dict`. A value orjson refuses (text with lone surrogates, from undecodable bytes) is written
     by the json module with `\\u` escapes instead.
     """
     import orjson
 
     from ingresslab.logs import record_to_dict
-    from ingresslab.logs.fastpath import json_object
+    from ingresslab.logs.fastpath import match_json
 
     buffer = getattr(out, "buffer", None)
     if buffer is not None:
@@ -101,13 +104,15 @@ def _write_json_lines(records: Iterable, out: TextIO) -> None:
 
     dumps = orjson.dumps
     batch: list[bytes] = []
-    for record in records:
-        obj = json_object(record)
-        if obj is None:
-            obj = record_to_dict(record)
+    for record in records:  # a fast line's re.Match, or a record
+        obj = match_json(record) if type(record) is _Match else record_to_dict(record)
         try:
             batch.append(dumps(obj))
         except TypeError:
+            if type(record) is _Match:
+                from ingresslab.logs import parse_line
+
+                record = parse_line(record[0])
             batch.append(json.dumps(record_to_dict(record)).encode("ascii"))
         if len(batch) >= _BATCH:
             batch.append(b"")

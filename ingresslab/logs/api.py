@@ -23,7 +23,7 @@ from ingresslab.logs.fastpath import CHUNK
 from ingresslab.logs.registry import LogFormat, candidates, get_format
 from ingresslab.logs.report import ParseReport
 
-__all__ = ["detect_format", "format_line", "parse_line", "parse_lines", "record_to_dict"]
+__all__ = ["detect_format", "format_line", "parse_line", "parse_lines", "parse_matches", "record_to_dict"]
 
 _ENVELOPE_STARTS = frozenset("0123456789[nADFJMNOS")
 _SKIP_FIELDS = frozenset({"envelope", "raw"})
@@ -70,6 +70,22 @@ def parse_lines(
     records are equal either way. Lists, tuples, in-memory and regular files are read a chunk of lines
     ahead; other sources (pipes, generators) a line at a time, so a followed log streams.
     """
+    return _parse(lines, format, report, fast, False)
+
+
+def parse_matches(
+    lines: Iterable[str] | TextIO, format: str = "auto", report: ParseReport | None = None
+) -> Iterator[Any]:
+    """`parse_lines`, yielding for a line of the fast path its `re.Match` in place of a lazy record.
+
+    For writers that turn lines straight into something else (`fastpath.match_json`), no record needed.
+    """
+    return _parse(lines, format, report, True, True)
+
+
+def _parse(
+    lines: Iterable[str] | TextIO, format: str, report: ParseReport | None, fast: bool, matches: bool
+) -> Iterator[Any]:
     fixed = None if format == "auto" else get_format(format)
     if report is None:
         report = ParseReport()
@@ -103,20 +119,21 @@ def parse_lines(
                     continue
                 report.lines += 1
                 counts[name] = counts.get(name, 0) + 1
-                yield path.record(match)
+                yield match if matches else path.record(match)
                 continue
             chunk = list(islice(source, size))
             if not chunk:
                 break
-            matches = path.match_chunk(chunk)
-            stops = [] if all(matches) else [at for at, match in enumerate(matches) if match is None]
+            found = path.match_chunk(chunk)
+            stops = [] if all(found) else [at for at, match in enumerate(found) if match is None]
             start = 0
             for stop in [*stops, len(chunk)]:
                 if stop > start:
                     taken = stop - start
                     report.lines += taken
                     counts[name] = counts.get(name, 0) + taken
-                    run = iter(path.records(matches[start:stop] if start or stops else matches))
+                    taken_matches = found[start:stop] if start or stops else found
+                    run = iter(taken_matches if matches else path.records(taken_matches))
                     yield from run
                     run = None
                 if stop == len(chunk):

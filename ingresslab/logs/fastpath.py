@@ -18,7 +18,7 @@ import re
 import sys
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from itertools import repeat
 from operator import itemgetter
@@ -31,7 +31,7 @@ from ingresslab.logs.envoy import EnvoyAccess
 from ingresslab.logs.lazy import Single, lazy_match, lazy_record_type
 from ingresslab.logs.nginx import NginxAccess, _float_or_none, _int_or_none, _split_list, _str_or_none
 
-__all__ = ["CHUNK", "FAST_PATHS", "FastPath", "KeyCache", "accelerated", "json_object"]
+__all__ = ["CHUNK", "FAST_PATHS", "FastPath", "KeyCache", "accelerated", "json_object", "match_json"]
 
 CHUNK = 256  # lines matched per `map` call when the input allows reading ahead (lists, regular files)
 _new = object.__new__
@@ -181,12 +181,12 @@ def _indexes(pattern: re.Pattern[str], singles: dict[str, Single]) -> dict[str, 
 _LINE_REST = r"[^\n]*+"
 
 
-def _nginx(lists: str) -> re.Pattern[str]:
+def _nginx(request_time: str, lists: str) -> re.Pattern[str]:
     return re.compile(
         rf"{_opt('remote_addr', '[0-9a-fA-F.:]++')} - {_opt('remote_user')} \[(?P<time>[^\]]++)\] "
         r'"(?P<method>[A-Z]++) (?P<path>[^ "]++) (?P<protocol>HTTP/[^ "]*+)" (?P<status>[0-9]++) '
         rf"(?P<body_bytes_sent>[0-9]++) {_quoted('http_referer')} {_quoted('http_user_agent')} "
-        rf"(?P<request_length>[0-9]++) {_opt('request_time', _DECIMAL)} "
+        rf"(?P<request_length>[0-9]++) {request_time} "
         r"\[(?:-\]|(?P<proxy_upstream_name>[^\]]*+)\]) \[(?:-\]|(?P<proxy_alternative_upstream_name>[^\]]*+)\]) "
         rf"{lists} {_opt('req_id', _LINE_REST)}{_END}"
     )
@@ -197,36 +197,66 @@ def _many(entry: str) -> str:
 
 
 _UPSTREAMS = ("upstream_addr", "upstream_response_length", "upstream_response_time", "upstream_status")
-# One upstream tried (the common line), then the general shape: `, `-separated tries (no ` : ` groups).
+# The common line first: a request time and one upstream tried, no `-` among them. Then the general shape:
+# `-` for any of them, and `, `-separated tries (no ` : ` groups). Both have the same groups.
 _NGINX_ONE = _nginx(
-    " ".join(_opt(n, p) for n, p in zip(_UPSTREAMS, ("[^ ,]++", "[0-9]++", _DECIMAL, "[0-9]++"), strict=True))
+    f"(?P<request_time>{_DECIMAL})",
+    " ".join(
+        f"(?P<{n}>{p})" for n, p in zip(_UPSTREAMS, ("[^ ,]++", "[0-9]++", _DECIMAL, "[0-9]++"), strict=True)
+    ),
 )
 _NGINX_MANY = _nginx(
+    _opt("request_time", _DECIMAL),
     " ".join(
         _opt(n, _many(p))
         for n, p in zip(
             _UPSTREAMS, ("[^ ,]++", "(?:[0-9]++|-)", f"(?:{_DECIMAL}|-)", "(?:[0-9]++|-)"), strict=True
         )
-    )
+    ),
 )
 _NGINX_TIMES = KeyCache(parse_nginx_time)
-_NGINX_LISTS = tuple(zip(_UPSTREAMS, (_str_or_none, _int_or_none, _float_or_none, _int_or_none), strict=True))
 
 
 def _nginx_values(m: re.Match[str]) -> tuple:
+    if m.re is not _NGINX_ONE:
+        return _nginx_general(m)
     ra, ru, tl, method, path, protocol, st, bbs, ref, ua, rl, rt, pun, paun, uad, url, urt, ust, rid = (
         m.groups()
     )
-    if m.re is _NGINX_ONE:
-        addrs = [] if uad is None else [uad]
-        lengths = [] if url is None else [int(url)]
-        times = [] if urt is None else [float(urt)]
-        statuses = [] if ust is None else [int(ust)]
-    else:
-        addrs = _split_list(uad or "-", _str_or_none)[0]
-        lengths = _split_list(url or "-", _int_or_none)[0]
-        times = _split_list(urt or "-", _float_or_none)[0]
-        statuses = _split_list(ust or "-", _int_or_none)[0]
+    return (
+        ra,
+        ru,
+        _NGINX_TIMES[tl],
+        method,
+        path,
+        protocol,
+        int(st),
+        int(bbs),
+        ref,
+        ua,
+        int(rl),
+        float(rt),
+        pun,
+        paun,
+        [uad],
+        [int(url)],
+        [float(urt)],
+        [int(ust)],
+        rid,
+        None,
+        None,
+        [],
+        None,
+        "ingress-nginx",
+        None,
+        m[0],
+    )
+
+
+def _nginx_general(m: re.Match[str]) -> tuple:
+    ra, ru, tl, method, path, protocol, st, bbs, ref, ua, rl, rt, pun, paun, uad, url, urt, ust, rid = (
+        m.groups()
+    )
     return (
         ra,
         ru,
@@ -242,10 +272,10 @@ def _nginx_values(m: re.Match[str]) -> tuple:
         None if rt is None else float(rt),
         pun,
         paun,
-        addrs,
-        lengths,
-        times,
-        statuses,
+        _split_list(uad or "-", _str_or_none)[0],
+        _split_list(url or "-", _int_or_none)[0],
+        _split_list(urt or "-", _float_or_none)[0],
+        _split_list(ust or "-", _int_or_none)[0],
         rid,
         None,
         None,
@@ -257,32 +287,42 @@ def _nginx_values(m: re.Match[str]) -> tuple:
     )
 
 
+_NGINX_KEYS = tuple(f.name for f in fields(NginxAccess) if f.name not in ("layout", "envelope", "raw"))
+_NO_GROUPS: list[int] = []  # shared by the JSON objects, which are encoded and dropped, never handed out
+
+
 def _nginx_json(m: re.Match[str]) -> dict[str, Any]:
-    d = m.groupdict()
-    d["time"] = _NGINX_TIMES[d["time"]]
-    d["status"] = int(d["status"])
-    d["body_bytes_sent"] = int(d["body_bytes_sent"])
-    d["request_length"] = int(d["request_length"])
-    rt = d["request_time"]
-    if rt is not None:
-        d["request_time"] = float(rt)
-    if m.re is _NGINX_ONE:
-        uad = d["upstream_addr"]
-        d["upstream_addr"] = [] if uad is None else [uad]
-        url = d["upstream_response_length"]
-        d["upstream_response_length"] = [] if url is None else [int(url)]
-        urt = d["upstream_response_time"]
-        d["upstream_response_time"] = [] if urt is None else [float(urt)]
-        ust = d["upstream_status"]
-        d["upstream_status"] = [] if ust is None else [int(ust)]
-    else:
-        for name, convert in _NGINX_LISTS:
-            d[name] = _split_list(d[name] or "-", convert)[0]
-    d["the_real_ip"] = None
-    d["request_raw"] = None
-    d["upstream_groups"] = []
-    d["format"] = "ingress-nginx"
-    return d
+    if m.re is not _NGINX_ONE:
+        row = _nginx_general(m)
+        return dict(zip(_NGINX_KEYS, (*row[:21], _NO_GROUPS, "ingress-nginx"), strict=True))
+    ra, ru, tl, method, path, protocol, st, bbs, ref, ua, rl, rt, pun, paun, uad, url, urt, ust, rid = (
+        m.groups()
+    )
+    return {
+        "remote_addr": ra,
+        "remote_user": ru,
+        "time": _NGINX_TIMES[tl],
+        "method": method,
+        "path": path,
+        "protocol": protocol,
+        "status": int(st),
+        "body_bytes_sent": int(bbs),
+        "http_referer": ref,
+        "http_user_agent": ua,
+        "request_length": int(rl),
+        "request_time": float(rt),
+        "proxy_upstream_name": pun,
+        "proxy_alternative_upstream_name": paun,
+        "upstream_addr": [uad],
+        "upstream_response_length": [int(url)],
+        "upstream_response_time": [float(urt)],
+        "upstream_status": [int(ust)],
+        "req_id": rid,
+        "the_real_ip": None,
+        "request_raw": None,
+        "upstream_groups": _NO_GROUPS,
+        "format": "ingress-nginx",
+    }
 
 
 _NGINX_SINGLES = _indexes(
@@ -450,49 +490,94 @@ _ENVOY_ONLY_NONE = (
 _ISTIO_ONLY = ("upstream_cluster", *_ISTIO_TAIL, "requested_server_name", "route_name")
 
 
-def _envoy_json_counts(d: dict[str, Any]) -> None:
-    d["start_time"] = _start_time(d["start_time"])
-    d["response_code"] = int(d["response_code"])
-    flags = d["response_flags"]
-    d["response_flags"] = [] if flags is None else flags.split(",")
-
-
 def _istio_json(m: re.Match[str]) -> dict[str, Any]:
-    d = m.groupdict()
-    _envoy_json_counts(d)
-    for name in ("bytes_received", "bytes_sent"):
-        value = d[name]
-        d[name] = 0 if value is None else int(value)
-    for name in ("duration", "upstream_service_time"):
-        value = d[name]
-        if value is not None:
-            d[name] = int(value)
-    d["istio_policy_status"] = None
-    d["format"] = "istio"
-    return d
+    (
+        when,
+        _second,
+        method,
+        path,
+        protocol,
+        code,
+        flags,
+        details,
+        ctd,
+        utfr,
+        br,
+        bs,
+        dur,
+        ust,
+        xff,
+        ua,
+        rid,
+        auth,
+        uh,
+        cl,
+        ula,
+        dla,
+        dra,
+        sni,
+        route,
+    ) = m.groups()
+    return {
+        "start_time": _start_time(when),
+        "method": method,
+        "path": path,
+        "protocol": protocol,
+        "response_code": int(code),
+        "response_flags": [] if flags is None else flags.split(","),
+        "response_code_details": details,
+        "connection_termination_details": ctd,
+        "upstream_transport_failure_reason": utfr,
+        "bytes_received": 0 if br is None else int(br),
+        "bytes_sent": 0 if bs is None else int(bs),
+        "duration": None if dur is None else int(dur),
+        "upstream_service_time": None if ust is None else int(ust),
+        "x_forwarded_for": xff,
+        "user_agent": ua,
+        "request_id": rid,
+        "authority": auth,
+        "upstream_host": uh,
+        "upstream_cluster": cl,
+        "upstream_local_address": ula,
+        "downstream_local_address": dla,
+        "downstream_remote_address": dra,
+        "requested_server_name": sni,
+        "route_name": route,
+        "istio_policy_status": None,
+        "format": "istio",
+    }
 
 
 def _envoy_json(m: re.Match[str]) -> dict[str, Any]:
-    groups = m.groupdict()
-    d: dict[str, Any] = {}
-    for name in ("start_time", "method", "path", "protocol", "response_code", "response_flags"):
-        d[name] = groups[name]
-    _envoy_json_counts(d)
-    for name in _ENVOY_ONLY_NONE:
-        d[name] = None
-    for name in ("bytes_received", "bytes_sent"):
-        value = groups[name]
-        d[name] = 0 if value is None else int(value)
-    for name in ("duration", "upstream_service_time"):
-        value = groups[name]
-        d[name] = None if value is None else int(value)
-    for name in ("x_forwarded_for", "user_agent", "request_id", "authority", "upstream_host"):
-        d[name] = groups[name]
-    for name in _ISTIO_ONLY:
-        d[name] = None
-    d["istio_policy_status"] = None
-    d["format"] = "envoy"
-    return d
+    when, _second, method, path, protocol, code, flags, br, bs, dur, ust, xff, ua, rid, auth, uh = m.groups()
+    return {
+        "start_time": _start_time(when),
+        "method": method,
+        "path": path,
+        "protocol": protocol,
+        "response_code": int(code),
+        "response_flags": [] if flags is None else flags.split(","),
+        "response_code_details": None,
+        "connection_termination_details": None,
+        "upstream_transport_failure_reason": None,
+        "bytes_received": 0 if br is None else int(br),
+        "bytes_sent": 0 if bs is None else int(bs),
+        "duration": None if dur is None else int(dur),
+        "upstream_service_time": None if ust is None else int(ust),
+        "x_forwarded_for": xff,
+        "user_agent": ua,
+        "request_id": rid,
+        "authority": auth,
+        "upstream_host": uh,
+        "upstream_cluster": None,
+        "upstream_local_address": None,
+        "downstream_local_address": None,
+        "downstream_remote_address": None,
+        "requested_server_name": None,
+        "route_name": None,
+        "istio_policy_status": None,
+        "format": "envoy",
+    }
 
 
 def _envoy_singles(pattern: re.Pattern[str], name: str) -> dict[str, Single]:
@@ -559,19 +644,28 @@ def _coredns_values(m: re.Match[str]) -> tuple:
 
 
 def _coredns_json(m: re.Match[str]) -> dict[str, Any]:
-    d = m.groupdict()
-    d["port"] = int(d["port"])
-    d["id"] = int(d["id"])
-    d["size"] = int(d["size"])
-    d["do"] = d["do"] == "true"
-    d["bufsize"] = int(d["bufsize"])
-    flags = d["rflags"]
-    d["rflags"] = [] if flags is None else flags.split(",")
-    d["rsize"] = int(d["rsize"])
-    d["duration"] = float(d["duration"])
-    d["time"] = None
-    d["format"] = "coredns"
-    return d
+    remote, port, qid, qtype, qclass, name, proto, size, do, bufsize, rcode, rflags, rsize, dur, opcode = (
+        m.groups()
+    )
+    return {
+        "remote": remote,
+        "port": int(port),
+        "id": int(qid),
+        "type": qtype,
+        "class": qclass,
+        "name": name,
+        "proto": proto,
+        "size": int(size),
+        "do": do == "true",
+        "bufsize": int(bufsize),
+        "rcode": rcode,
+        "rflags": [] if rflags is None else rflags.split(","),
+        "rsize": int(rsize),
+        "duration": float(dur),
+        "opcode": opcode,
+        "time": None,
+        "format": "coredns",
+    }
 
 
 _COREDNS_SINGLES = _indexes(
@@ -646,10 +740,16 @@ _JSON: dict[re.Pattern[str], Callable[[re.Match[str]], dict[str, Any]]] = {
 
 
 def json_object(record: Any) -> dict[str, Any] | None:
-    """`record_to_dict(record, envelope=False)` of a lazy record, straight from its match (times left as
-    datetimes, for a JSON encoder that writes them, such as orjson); None for any other record."""
+    """`record_to_dict(record)` of a lazy record, straight from its match (times left as datetimes, for a
+    JSON encoder that writes them, such as orjson); None for any other record. See `match_json`."""
     match = lazy_match(record)
     return None if match is None else _JSON[match.re](match)
+
+
+def match_json(match: re.Match[str]) -> dict[str, Any]:
+    """The JSON object of a line from its fast-path match (what `parse_matches` yields): the record's
+    `record_to_dict`, times as datetimes. Built to be encoded and dropped: it may share empty lists."""
+    return _JSON[match.re](match)
 
 
 def accelerated() -> bool:
