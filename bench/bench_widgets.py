@@ -5,8 +5,9 @@ HTML the panel shows (status, per-pod counts, hop table). It is timed on a sandb
 notebook has) after 0, 1,000, 10,000 and 100,000 earlier requests, for the NGINX and the Istio entry point.
 The earlier requests go through the same `lab.request` and data plane, so the logs hold the lines real Sends
 write (with log rotation past 10 MiB per container); they are sent in batches of one state transaction each
-instead of one click each, which only saves time filling. The panel's first Send after a fill reads what the
-fill logged ("catch-up", not part of the target); the table then times `rounds` rounds of `repeat` Sends and
+instead of one click each, which only saves time filling (and the disk is synced after a fill, so its
+writes are not still being flushed while Sends are timed). The first Send after a fill reads what the fill
+logged, at most the last 2,000 lines of each log ("catch-up", not part of the target); the table then times `rounds` rounds of `repeat` Sends and
 shows the round with the lowest median (this machine is shared: the other rounds measure the neighbours too),
 with the median CPU time of the process per Send beside it, which sharing does not inflate.
 
@@ -22,6 +23,7 @@ Targets: every median ≤ 30 ms, and the median after 100,000 within 1.5× of th
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -95,6 +97,7 @@ def run(via: str, levels: list[int], repeat: int, rounds: int, workdir: Path) ->
         began = time.perf_counter()
         fill(lab, via, level - sent)
         filled = time.perf_counter() - began
+        os.sync()  # the fill wrote in seconds what a session writes over days: let the disk catch up first
         sent = level
         panel = RequestPanel(lab, via=via, diagram=False)
         began = time.perf_counter()

@@ -347,7 +347,8 @@ class FollowedLogs:
             raw = record.raw
             if primed:
                 primed = False
-                continue
+                if raw is feed[0] or raw == feed[0]:  # the line read before, parsed again: not new
+                    continue
             while j < len(texts) - 1 and texts[j] is not raw and texts[j] != raw:
                 j += 1
             stored = numbers[j]
