@@ -150,6 +150,16 @@ def gateway_api_rules(walk: Any, fields: Mapping[str, Any]) -> Diagnosis | None:
         return _invalid_backend(walk, accepted or for_host)
     if refused and not accepted:
         return _refused(walk, refused[0], gw)
+    if not for_host:
+        # no route takes the host; one the Gateway refused for its hostnames is most likely the one meant for it
+        unattached = [
+            p
+            for p in parents
+            if (p.accepted or {}).get("status") == "False"
+            and (p.accepted or {}).get("reason") == "NoMatchingListenerHostname"
+        ]
+        if unattached:
+            return _refused(walk, unattached[0], gw)
     if accepted:
         return walk.done(
             "path-not-matched",
@@ -216,13 +226,16 @@ def _invalid_backend(walk: Any, parents: list[_Parent]) -> Diagnosis | None:
                 f"kind: HTTPRoute, namespace: {route_ns}}}], to [{{group: '', kind: Service}}]",
             )
         if reason == "BackendNotFound":
-            names = [b.get("name", "") for b in refs]
-            known = [
-                s["metadata"]["name"]
-                for s in walk.cluster.services
-                if s["metadata"].get("namespace") == route_ns
+            known: dict[str, list[str]] = {}
+            for svc in walk.cluster.services:
+                known.setdefault(svc["metadata"].get("namespace", ""), []).append(svc["metadata"]["name"])
+            missing = [
+                (b.get("name", ""), known.get(b.get("namespace") or route_ns, []))
+                for b in refs
+                if b.get("kind", "Service") == "Service"
+                and b.get("name", "") not in known.get(b.get("namespace") or route_ns, [])
             ]
-            close = [m for n in names for m in difflib.get_close_matches(n, known, n=1)]
+            close = [m for name, there in missing for m in difflib.get_close_matches(name, there, n=1)]
             return walk.done(
                 "backend-not-found",
                 f"HTTPRoute {parent.ref} names a Service that does not exist ({message}): the rule's backend is "
