@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingresslab import tutorial
+from ingresslab.errors import ApiError
 from ingresslab.troubleshoot.faults import Create, Patch, Relabel, Remove, Sh, Step
 from ingresslab.troubleshoot.probe import request_from_pod
 
@@ -30,7 +31,8 @@ class Scenario:
     entry_points: tuple[str, ...] = ("nginx", "istio")  # where the fault shows ("pod" = from inside a pod)
     host: str = "yuya.example.com"
     path: str = "/v1"
-    probe: Callable[[Any], Any] | None = None  # a custom observation (DNS from a pod)
+    gateway: str | None = None  # the Gateway API Gateway a request is sent to (`gateway=` of lab.request)
+    probe: Callable[[Any], Any] | None = None  # a custom observation (DNS from a pod, the docs' curl)
     before: Callable[[Any], None] | None = None  # something to do just before the steps (traffic)
     notes: str = ""
 
@@ -57,14 +59,33 @@ class ScenarioRun:
             tutorial.ensure_istio(self.lab)
         if "nginx" in wanted:
             tutorial.ensure_nginx_ingress(self.lab)
-        if not ({"istio", "nginx", "pod"} & set(wanted)):
+        self._prepare_gateway_api()
+        if not ({"istio", "nginx", "pod", *GATEWAY_API_ENTRY_POINTS} & set(wanted)):
             tutorial.ensure_demo_app(self.lab)
 
+    def _prepare_gateway_api(self, *, only_missing: bool = False) -> None:
+        """Notebook 07's catch-up (Istio, the CRDs, the seed's Gateway and HTTPRoute; NGINX Gateway Fabric for
+        its entry point). `only_missing`: only when the seed's HTTPRoute (or NGF's Gateway) is not there yet."""
+        wanted = set(self.scenario.entry_points)
+        ngf = "gateway-api-nginx" in wanted
+        if not (wanted & set(GATEWAY_API_ENTRY_POINTS)):
+            return
+        ready = _exists(self.lab, ROUTES, "seed-routes", "application") and (
+            not ngf or _exists(self.lab, GATEWAYS, "seed-ngf", "nginx-gateway")
+        )
+        if only_missing and ready:
+            return
+        tutorial.ensure_gateway_api(self.lab, ngf=ngf)
+
     def apply(self, *, prepare: bool = True) -> ScenarioRun:
+        """Inject the fault; `prepare=False` skips the catch-up (the caller set up the Ingress front ends),
+        except the Gateway API's seed routes when they are missing: no Ingress catch-up makes them."""
         if self.applied:
             return self
         if prepare:
             self.prepare()
+        else:
+            self._prepare_gateway_api(only_missing=True)
         if self.scenario.before is not None:
             self.scenario.before(self.lab)
         self.memos = [step.apply(self.lab) for step in self.scenario.steps]
@@ -87,7 +108,8 @@ class ScenarioRun:
             raise ValueError(
                 f"scenario {self.scenario.name!r} shows at {', '.join(self.scenario.entry_points)}, not {via!r}"
             )
-        return self.lab.request(host=self.scenario.host, path=self.scenario.path, via=via)
+        options = {"gateway": self.scenario.gateway} if via in GATEWAY_API_ENTRY_POINTS else {}
+        return self.lab.request(host=self.scenario.host, path=self.scenario.path, via=via, **options)
 
     def __enter__(self) -> ScenarioRun:
         return self.apply()
@@ -111,6 +133,17 @@ class ScenarioRun:
 
 
 SCENARIOS: dict[str, Scenario] = {}
+GATEWAY_API_ENTRY_POINTS = ("gateway-api", "gateway-api-nginx")
+GATEWAYS = "gateways.gateway.networking.k8s.io"
+ROUTES = "httproutes.gateway.networking.k8s.io"
+
+
+def _exists(lab: Any, kind: str, name: str, namespace: str | None) -> bool:
+    try:
+        lab.backend.get(kind, name, namespace)
+    except (ApiError, LookupError):  # NotFound, or the kind itself is unknown (no CRDs yet)
+        return False
+    return True
 
 
 def register_scenario(scenario: Scenario) -> Scenario:
@@ -256,6 +289,210 @@ for _scenario in (
         "deployment-scaled-to-zero",
         (Patch("deployments", "dest-depl-v1", "application", lambda d: {"spec": {"replicas": 0}}),),
         before=_traffic,
+    ),
+):
+    register_scenario(_scenario)
+
+
+# -- the Gateway API's failure modes (notebook 07's demo: `tutorial.ensure_gateway_api`) ---------------------
+# Each breaks the seed's Gateway API routing the way a learner following the docs does; `diagnose` reads the
+# gateway's access line, then the Gateway's and HTTPRoutes' status conditions the controller wrote.
+class _TunnelStopped(Step):
+    """`minikube tunnel --cleanup`: LoadBalancer Services are <pending> again; undo starts the tunnel again
+    only if it was running."""
+
+    def apply(self, lab: Any) -> Any:
+        result = lab.sh("minikube tunnel --cleanup")
+        return "tunnel stopped" in result.stdout.lower()
+
+    def undo(self, lab: Any, memo: Any) -> None:
+        if memo:
+            lab.sh("minikube tunnel")
+
+
+def _rule_backend(index: int, name: str) -> Callable[[dict], dict]:
+    """A merge patch renaming the backendRef of rule `index` (a list is replaced whole, so: all rules)."""
+
+    def edit(route: dict) -> dict:
+        rules = [dict(rule) for rule in route["spec"]["rules"]]
+        refs = [dict(ref) for ref in rules[index]["backendRefs"]]
+        refs[0]["name"] = name
+        rules[index]["backendRefs"] = refs
+        return {"spec": {"rules": rules}}
+
+    return edit
+
+
+def _listeners_from(where: str) -> Callable[[dict], dict]:
+    def edit(gateway: dict) -> dict:
+        listeners = [
+            dict(listener, allowedRoutes={"namespaces": {"from": where}})
+            for listener in gateway["spec"]["listeners"]
+        ]
+        return {"spec": {"listeners": listeners}}
+
+    return edit
+
+
+# the platform team keeps HTTPRoutes next to the Gateway, the Service stays with the app team
+_CROSS_NAMESPACE_ROUTE = {
+    "apiVersion": "gateway.networking.k8s.io/v1",
+    "kind": "HTTPRoute",
+    "metadata": {"name": "shop-routes", "namespace": "istio-ingress"},
+    "spec": {
+        "parentRefs": [{"name": "seed-gateway"}],
+        "hostnames": ["shop.example.com"],
+        "rules": [
+            {
+                "matches": [{"path": {"type": "PathPrefix", "value": "/v1"}}],
+                "backendRefs": [{"name": "dest-svc-v1", "namespace": "application", "port": 7777}],
+            }
+        ],
+    },
+}
+
+# the ReferenceGrant that fixes it (in the Service's namespace: the owner of the target grants the access)
+SHOP_REFERENCE_GRANT = {
+    "apiVersion": "gateway.networking.k8s.io/v1beta1",
+    "kind": "ReferenceGrant",
+    "metadata": {"name": "shop-routes-to-services", "namespace": "application"},
+    "spec": {
+        "from": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "istio-ingress"}],
+        "to": [{"group": "", "kind": "Service"}],
+    },
+}
+
+# a Gateway made while following the docs on minikube, with no `minikube tunnel` running
+_DOCS_GATEWAY = {
+    "apiVersion": "gateway.networking.k8s.io/v1",
+    "kind": "Gateway",
+    "metadata": {"name": "docs-gateway", "namespace": "istio-ingress"},
+    "spec": {
+        "gatewayClassName": "istio",
+        "listeners": [
+            {
+                "name": "http",
+                "hostname": "*.example.com",
+                "port": 80,
+                "protocol": "HTTP",
+                "allowedRoutes": {"namespaces": {"from": "All"}},
+            }
+        ],
+    },
+}
+
+DOCS_CURL = """\
+kubectl wait -n istio-ingress --for=condition=programmed gateways.gateway.networking.k8s.io {name} --timeout=5s
+export INGRESS_HOST=$(kubectl get gtw {name} -n istio-ingress -o jsonpath='{{.status.addresses[0].value}}')
+curl -s -S -i -H "Host: {host}" "http://$INGRESS_HOST{path}"
+"""
+
+
+def docs_curl(lab: Any, name: str = "docs-gateway", host: str = "yuya.example.com", path: str = "/v1") -> Any:
+    """The Istio docs' way to reach a Gateway (its `.status.addresses[0].value`), kept as the `Response`
+    `lab.request` returns: `status` when curl got an answer, else `error` (curl's message)."""
+    from ingresslab.request import Response, _new_id, _now, _parse_head
+
+    script = DOCS_CURL.format(name=name, host=host, path=path)
+    request_id = _new_id(lab)
+    sent = _now(lab)
+    result = lab.sh(script)
+    response = Response(
+        "gateway-api",
+        "http://$INGRESS_HOST" + path,
+        host,
+        path,
+        request_id,
+        sent,
+        _now(lab),
+        command=script,
+        gateway=f"istio-ingress/{name}",
+    )
+    lines = result.stdout.split("HTTP/", 1)
+    if result.returncode != 0 or len(lines) < 2:
+        curl_error = [line for line in result.stderr.splitlines() if line.startswith("curl:")]
+        response.error = (curl_error or result.stderr.strip().splitlines() or ["curl failed"])[-1]
+        return response
+    response.status, response.headers, response.body = _parse_head("HTTP/" + lines[1])
+    return response
+
+
+for _scenario in (
+    Scenario(
+        "cross-namespace-backend",
+        "A backendRef into another namespace without a ReferenceGrant",
+        "500 from the Gateway for shop.example.com/v1; the HTTPRoute says ResolvedRefs False RefNotPermitted",
+        "backend-ref-not-permitted",
+        (Create(_CROSS_NAMESPACE_ROUTE),),
+        entry_points=("gateway-api",),
+        host="shop.example.com",
+        gateway="seed-gateway",
+        notes="an HTTPRoute in istio-ingress (next to its Gateway) sends to application/dest-svc-v1: a "
+        "ReferenceGrant in application (SHOP_REFERENCE_GRANT) allows it",
+    ),
+    Scenario(
+        "backend-name-typo",
+        "A backendRef naming a Service that does not exist",
+        "500 from the Gateway for /v1; the HTTPRoute says ResolvedRefs False BackendNotFound",
+        "backend-not-found",
+        (Patch(ROUTES, "seed-routes", "application", _rule_backend(0, "dest-service-v1")),),
+        entry_points=("gateway-api",),
+        gateway="seed-gateway",
+    ),
+    Scenario(
+        "listener-same-namespace",
+        "A listener that admits routes from its own namespace only",
+        "404 from the Gateway for every host; the HTTPRoute says Accepted False NotAllowedByListeners",
+        "httproute-not-allowed",
+        (Patch(GATEWAYS, "seed-gateway", "istio-ingress", _listeners_from("Same")),),
+        entry_points=("gateway-api",),
+        gateway="seed-gateway",
+    ),
+    Scenario(
+        "route-hostname-mismatch",
+        "Route hostnames outside the listener's",
+        "404 from the Gateway for yuya.example.com; the HTTPRoute says Accepted False NoMatchingListenerHostname",
+        "httproute-hostname-mismatch",
+        (
+            Patch(
+                ROUTES, "seed-routes", "application", lambda r: {"spec": {"hostnames": ["yuya.example.org"]}}
+            ),
+        ),
+        entry_points=("gateway-api",),
+        gateway="seed-gateway",
+        notes="the listener is *.example.com: yuya.example.org does not intersect it, so the route is not attached",
+    ),
+    Scenario(
+        "gateway-address-pending",
+        "Following the docs without `minikube tunnel`",
+        "kubectl wait --for=condition=programmed times out, INGRESS_HOST is empty and curl cannot send the request",
+        "gateway-address-not-assigned",
+        (_TunnelStopped(), Create(_DOCS_GATEWAY)),
+        entry_points=("gateway-api",),
+        gateway="istio-ingress/docs-gateway",
+        probe=docs_curl,
+        notes="the Gateway's <gw>-istio Service is a LoadBalancer: minikube gives it no address without a tunnel, "
+        "so istiod reports Programmed False AddressNotAssigned and no .status.addresses",
+    ),
+    # the same faults at NGINX Gateway Fabric: its own condition messages and its own 500/404 pages
+    Scenario(
+        "backend-name-typo-nginx",
+        "A backendRef naming a Service that does not exist (NGINX Gateway Fabric)",
+        "500 from NGINX for /v1 (upstream invalid-backend-ref); the HTTPRoute says ResolvedRefs False "
+        "BackendNotFound",
+        "backend-not-found",
+        (Patch(ROUTES, "seed-routes", "application", _rule_backend(0, "dest-service-v1")),),
+        entry_points=("gateway-api-nginx",),
+        gateway="seed-ngf",
+    ),
+    Scenario(
+        "listener-same-namespace-nginx",
+        "A listener that admits routes from its own namespace only (NGINX Gateway Fabric)",
+        "404 from NGINX for every host; the HTTPRoute says Accepted False NotAllowedByListeners",
+        "httproute-not-allowed",
+        (Patch(GATEWAYS, "seed-ngf", "nginx-gateway", _listeners_from("Same")),),
+        entry_points=("gateway-api-nginx",),
+        gateway="seed-ngf",
     ),
 ):
     register_scenario(_scenario)
