@@ -12,11 +12,13 @@ from ingresslab.commands.kubectl import config as config_verb
 from ingresslab.commands.kubectl import plugins
 from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, run_guarded
 from ingresslab.commands.kubectl.containers import debug, exec_, logs
+from ingresslab.commands.kubectl.expose import expose
 from ingresslab.commands.kubectl.flags import FlagError
 from ingresslab.commands.kubectl.get import get
 from ingresslab.commands.kubectl.inspect import api_resources, describe, rollout, version, wait
 from ingresslab.commands.kubectl.kustomize import kustomize
 from ingresslab.commands.kubectl.mutate import apply, create, delete, label, patch, scale
+from ingresslab.commands.kubectl.run import run as run_verb
 from ingresslab.commands.result import CommandResult, Invocation
 
 __all__ = ["VERBS", "Kubectl"]
@@ -42,6 +44,8 @@ VERBS: dict[str, Verb] = {
     "wait": wait,
     "kustomize": kustomize,
     "ingress-nginx": plugins.ingress_nginx,
+    "run": run_verb,
+    "expose": expose,
 }
 
 

@@ -16,6 +16,7 @@ from ingresslab.kube.printers.output import go_yaml
 __all__ = [
     "PRINT_FLAGS",
     "dry_run",
+    "for_server",
     "name_from_args",
     "normalise_argv",
     "print_obj",
@@ -117,6 +118,15 @@ def print_obj(obj: dict, output: str, resource: str, action: str, mode: str) -> 
     return f"{resource}/{name} {action}{suffix}\n"
 
 
+def for_server(obj: dict) -> dict:
+    """What goes over the wire: the server sets creationTimestamp and status itself."""
+    out = {k: v for k, v in obj.items() if not (k == "status" and not any(v.values()))}
+    out["metadata"] = {
+        k: v for k, v in obj["metadata"].items() if not (k == "creationTimestamp" and v is None)
+    }
+    return out
+
+
 def submit(
     ctx: KubectlContext,
     p: Parsed,
@@ -147,7 +157,9 @@ def submit(
                 else:
                     raise AlreadyExists(f'{key} "{meta.get("name", "")}" already exists')
             else:
-                created = (send or (lambda o, ns: ctx.backend.create(o, namespace=ns)))(obj, namespace)
+                created = (send or (lambda o, ns: ctx.backend.create(o, namespace=ns)))(
+                    for_server(obj), namespace
+                )
                 if output in ("yaml", "json"):
                     shown = created
         except ApiError as exc:
