@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ingresslab.backends.sandbox.dataplane import httpbin, httpecho, kubeproxy
+from ingresslab.backends.sandbox.dataplane import httpbin, httpecho, images, kubeproxy
 from ingresslab.backends.sandbox.dataplane.http import HttpRequest, HttpResponse
 from ingresslab.backends.sandbox.topology import NODE_IP, POD_CIDR, SERVICE_CIDR
 
@@ -188,6 +188,10 @@ def deliver_pod(
         if httpbin.is_httpbin(container) and httpbin.listen_port(container) == conn.dst_port:
             remote = f"{conn.src_ip}:{conn.src_port}"
             response, end = httpbin.serve(cluster, pod, container, request, remote, start)
+            return Result(response, None, end)
+        serve = images.server_for(container, conn.dst_port)  # hello-app, nginx, echoserver, agnhost
+        if serve is not None:
+            response, end = serve(cluster, pod, container, request, f"{conn.src_ip}:{conn.src_port}", start)
             return Result(response, None, end)
     from ingresslab.backends.sandbox.dataplane import ngf
 
