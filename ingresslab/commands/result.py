@@ -7,9 +7,10 @@ as a terminal would.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+
+from ingresslab.commands.ansi import ansi_to_html
 
 __all__ = ["STDERR", "STDOUT", "CommandFailed", "CommandFunc", "CommandResult", "Invocation", "terminal_html"]
 
@@ -100,10 +101,10 @@ def terminal_html(chunks: Iterable[tuple[str, str]], returncode: int = 0) -> str
     for stream, text in chunks:
         if stream == STDERR:
             parts.append(
-                f'<span class="ingresslab-stderr" style="{_STDERR_STYLE}">{html.escape(text)}</span>'
+                f'<span class="ingresslab-stderr" style="{_STDERR_STYLE}">{ansi_to_html(text)}</span>'
             )
         else:
-            parts.append(f'<span class="ingresslab-stdout">{html.escape(text)}</span>')
+            parts.append(f'<span class="ingresslab-stdout">{ansi_to_html(text)}</span>')
     status = ""
     if returncode != 0:
         status = (
