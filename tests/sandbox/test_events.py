@@ -81,8 +81,12 @@ def test_repeats_aggregate_into_one_event_with_a_count(lab):
 def test_describe_pod_shows_scheduled_and_describe_rs_shows_created_pods(lab):
     pods = sorted(p["metadata"]["name"] for p in lab.backend.list("pods", label_selector="app=hw-v1"))
     pod_rows = _events_table(lab.kubectl(f"describe pod {pods[0]}").stdout)
-    assert [r[1] for r in pod_rows] == ["Scheduled"] and pod_rows[0][3] == "default-scheduler"
+    assert [r[1] for r in pod_rows] == ["Scheduled", "Pulling", "Pulled", "Created", "Started"]
+    assert [r[3] for r in pod_rows] == ["default-scheduler"] + ["kubelet"] * 4
     assert pod_rows[0][4] == f"Successfully assigned application/{pods[0]} to minikube"
+    assert pod_rows[1][4] == 'Pulling image "hashicorp/http-echo"'
+    assert pod_rows[3][4] == "Created container dest-countainer-v1"
+    assert pod_rows[4][4] == "Started container dest-countainer-v1"
     rs_rows = _events_table(lab.kubectl("describe rs -l app=hw-v1").stdout)
     assert sorted(r[4] for r in rs_rows) == [f"Created pod: {p}" for p in pods]
     assert {(r[0], r[1], r[3]) for r in rs_rows} == {("Normal", "SuccessfulCreate", "replicaset-controller")}

@@ -8,7 +8,10 @@ Modelled on client-go `tools/record` (Kubernetes 1.31):
 - a repeat of the same event (same source, object, type, reason and message) is not a new object: the existing
   one gets `count + 1` and a new `lastTimestamp`, so `kubectl describe` shows `3m2s (x4 over 5m)`.
 - components on the newer `events.k8s.io/v1` API (the scheduler) write `eventTime`, `action`,
-  `reportingComponent` and `reportingInstance` instead of `source` and the timestamps.
+  `reportingComponent` and `reportingInstance` instead of `source` and the timestamps;
+- the kubelet names its node (`source.host`, `reportingInstance`: `minikube`) and the container an Event is
+  about (`involvedObject.fieldPath`: `spec.containers{NAME}`); what it catches up on (a crash loop's restarts)
+  is stamped when it happened (`at`), not when the sandbox noticed.
 
 Writing an Event never consumes the seeded generator (its uid derives from its name), so recording events
 leaves every name, IP and request id a seed produces as it was.
@@ -73,10 +76,33 @@ class ComponentRecorder:
     component: str
     instance: str | None = None
     """Set for components on the events.k8s.io/v1 API (the scheduler): `reportingInstance`."""
+    host: str | None = None
+    """`source.host` (and `reportingInstance`) of a v1 recorder that names its node: the kubelet's."""
 
-    def event(self, obj: dict, type_: str, reason: str, message: str, *, action: str = "") -> dict:
+    def event(
+        self,
+        obj: dict,
+        type_: str,
+        reason: str,
+        message: str,
+        *,
+        action: str = "",
+        field_path: str | None = None,
+        at: float | None = None,
+    ) -> dict:
+        """Record about `obj` (a container of it when `field_path` is `spec.containers{name}`); `at` is when
+        it happened when that is not the clock's now (the kubelet catching up on a crash loop)."""
         return self.events.record(
-            obj, type_, reason, message, component=self.component, instance=self.instance, action=action
+            obj,
+            type_,
+            reason,
+            message,
+            component=self.component,
+            instance=self.instance,
+            action=action,
+            host=self.host,
+            field_path=field_path,
+            at=at,
         )
 
     def eventf(self, obj: dict, type_: str, reason: str, fmt: str, *args: object, action: str = "") -> dict:
@@ -93,8 +119,10 @@ class EventRecorder:
         # the store on first use, so a cluster loaded from its state file keeps counting the same Events.
         self._seen: dict[tuple, tuple[str, str]] | None = None
 
-    def recorder(self, component: str, *, instance: str | None = None) -> ComponentRecorder:
-        return ComponentRecorder(self, component, instance)
+    def recorder(
+        self, component: str, *, instance: str | None = None, host: str | None = None
+    ) -> ComponentRecorder:
+        return ComponentRecorder(self, component, instance, host)
 
     def record(
         self,
@@ -106,6 +134,9 @@ class EventRecorder:
         component: str,
         instance: str | None = None,
         action: str = "",
+        host: str | None = None,
+        field_path: str | None = None,
+        at: float | None = None,
     ) -> dict:
         """Store a new Event about `obj`, or count a repeat of an identical one; returns the stored Event."""
         if type_ not in _TYPES:
@@ -114,11 +145,14 @@ class EventRecorder:
             raise ValueError("an event needs a reason")
         store = self.cluster.store
         ref = _reference(obj)
+        if field_path:
+            ref["fieldPath"] = field_path
         namespace = ref.get("namespace") or "default"
-        now = store.now
+        now = store.now if at is None else at
+        source = {"component": component, **({"host": host} if host else {})}
         key = _key(
             {
-                "source": {"component": component},
+                "source": source,
                 "involvedObject": ref,
                 "type": type_,
                 "reason": reason,
@@ -131,7 +165,7 @@ class EventRecorder:
                 updated = {
                     **repeat,
                     "count": int(repeat.get("count") or 1) + 1,
-                    "lastTimestamp": format_time(now),
+                    "lastTimestamp": max(format_time(now), repeat.get("lastTimestamp") or ""),
                 }
                 return store.replace(updated)
         name = self._free_name(namespace, ref["name"], now)
@@ -151,13 +185,13 @@ class EventRecorder:
         if instance is None:
             stamp = format_time(now)
             event.update(
-                source={"component": component},
+                source=source,
                 firstTimestamp=stamp,
                 lastTimestamp=stamp,
                 count=1,
                 eventTime=None,
                 reportingComponent=component,
-                reportingInstance="",
+                reportingInstance=host or "",
             )
         else:
             event.update(

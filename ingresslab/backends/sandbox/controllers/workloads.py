@@ -11,11 +11,12 @@ import ipaddress
 import json
 
 from ingresslab.backends.sandbox.cluster import Cluster, Event
+from ingresslab.backends.sandbox.controllers import kubelet
 from ingresslab.backends.sandbox.controllers.core import owned_by
 from ingresslab.backends.sandbox.events import NORMAL
 from ingresslab.backends.sandbox.rand import SAFE_ALPHABET
 from ingresslab.backends.sandbox.store import clone, format_time
-from ingresslab.backends.sandbox.topology import NODE_IP, NODE_NAME, POD_CIDR
+from ingresslab.backends.sandbox.topology import NODE_IP, POD_CIDR
 from ingresslab.kube.pods import pod_ready
 from ingresslab.kube.resources import ResourceType, resolve
 
@@ -26,7 +27,7 @@ _RS = resolve("replicasets")
 # scheduler).
 DEPLOYMENT_CONTROLLER = "deployment-controller"
 REPLICASET_CONTROLLER = "replicaset-controller"
-SCHEDULER = "default-scheduler"
+SCHEDULER = kubelet.SCHEDULER
 _POD = resolve("pods")
 
 
@@ -80,18 +81,14 @@ def container_status(cluster: Cluster, container: dict, started: str) -> dict:
 
 
 def set_pod_running(cluster: Cluster, pod: dict) -> None:
-    """What the scheduler, CNI and kubelet do: node, IPs, Running, every container ready."""
+    """What the scheduler, kubelet and CNI do for a new pod (kubelet.py: the Events and the failures)."""
+    if kubelet.schedule(cluster, pod):
+        kubelet.start_containers(cluster, pod, lambda p: _running_status(cluster, p))
+
+
+def _running_status(cluster: Cluster, pod: dict) -> None:
+    """The CNI's and runtime's part: IPs, Running, every container ready."""
     spec = pod["spec"]
-    if not spec.get("nodeName"):  # pods that name their node (static pods) are never scheduled
-        spec["nodeName"] = NODE_NAME
-        meta = pod["metadata"]
-        cluster.events.recorder(SCHEDULER, instance=f"{SCHEDULER}-{NODE_NAME}").event(
-            pod,
-            NORMAL,
-            "Scheduled",
-            f"Successfully assigned {meta['namespace']}/{meta['name']} to {NODE_NAME}",
-            action="Binding",
-        )
     now = format_time(cluster.store.now)
     ip = NODE_IP if spec.get("hostNetwork") else allocate_pod_ip(cluster)
     init_statuses = [
@@ -144,10 +141,14 @@ def start_pods(cluster: Cluster, event: Event) -> None:
     if verb == "added" and new is not None and not new.get("status", {}).get("phase"):
         set_pod_running(cluster, new)
         cluster.update_status(new)
+    elif verb == "modified" and old is not None and new is not None:
+        kubelet.start_ephemeral(cluster, old, new)
     elif verb == "deleted" and old is not None:
+        kubelet.kill_containers(cluster, old)
         cluster.logs.drop(old["metadata"]["namespace"], old["metadata"]["name"])
         if not old["spec"].get("hostNetwork"):
             release_pod_ip(cluster, old.get("status", {}).get("podIP"))
+    kubelet.catch_up(cluster)
 
 
 def _owner_ref(owner: dict) -> dict:

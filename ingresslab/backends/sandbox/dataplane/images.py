@@ -38,6 +38,7 @@ __all__ = [
     "lookup",
     "normalize",
     "on_start",
+    "probe",
     "run_outcome",
     "server_for",
 ]
@@ -556,11 +557,22 @@ def _agnhost_start(cluster, pod, container, at: float) -> None:
         _log(cluster, pod, container, f"{_go_log_time(at)} Serving on port {port}.", at)
 
 
+def _nginx_status(container: dict, path: str) -> int:
+    return 200 if path in ("/", "/index.html") else 404
+
+
+def _agnhost_status(container: dict, path: str) -> int:
+    if _agnhost_mode(container) == "serve-hostname":
+        return 200
+    return 200 if path in ("/", "/hostname", "/echo", "/clientip", "/healthz", "/readyz") else 404
+
+
 @dataclass(frozen=True)
 class _Program:
     port: Callable[[dict], int | None]
     serve: Server
     start: Callable | None = None
+    status: Callable[[dict, str], int] = lambda container, path: 200
 
 
 def _program(container: dict) -> _Program | None:
@@ -568,11 +580,11 @@ def _program(container: dict) -> _Program | None:
     if repository.endswith("google-samples/hello-app") or repository.endswith("gke/hello-app"):
         return _Program(_hello_port, _hello_serve, _hello_start)
     if registry == "docker.io" and repository == "library/nginx" and not _argv(container):
-        return _Program(lambda c: 80, _nginx_serve, _nginx_start)
+        return _Program(lambda c: 80, _nginx_serve, _nginx_start, _nginx_status)
     if repository == "echoserver" and registry in ("registry.k8s.io", "k8s.gcr.io"):
         return _Program(lambda c: 8080, _echoserver_serve)
     if repository == "e2e-test-images/agnhost":
-        return _Program(_agnhost_port, _agnhost_serve, _agnhost_start)
+        return _Program(_agnhost_port, _agnhost_serve, _agnhost_start, _agnhost_status)
     return None
 
 
@@ -582,6 +594,17 @@ def server_for(container: dict, port: int) -> Server | None:
     if program is None or program.port(container) != port:
         return None
     return program.serve
+
+
+def probe(container: dict, port: int, path: str) -> int | str | None:
+    """What an HTTP probe of `path` on `port` gets: a status code, "refused" (nothing listens there), or
+    None when the sandbox does not model the image's server (the probe is taken to pass)."""
+    program = _program(container)
+    if program is None:
+        return None
+    if program.port(container) != port:
+        return "refused"
+    return program.status(container, path)
 
 
 def on_start(cluster, pod: dict, container: dict, at: float) -> None:
