@@ -36,6 +36,7 @@ PROVIDERS: list[str] = [
     "ingresslab.backends.sandbox.addons.gateway_api_crds",
     "ingresslab.backends.sandbox.addons.ngf_manifests",
     "ingresslab.backends.sandbox.examples",
+    "ingresslab.backends.sandbox.outside.samples",
 ]
 """Modules that register bundles when imported (imported on the first look-up)."""
 

@@ -211,6 +211,7 @@ class Route:
     default_backend: DefaultBackend | None = None
     redirect: Redirect | None = None
     source: Source | None = None
+    timeout: float | None = None  # seconds (a VirtualService `timeout`); None: the proxy's default
 
     @property
     def action(self) -> Action:

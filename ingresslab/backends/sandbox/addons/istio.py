@@ -76,8 +76,13 @@ def installed(cluster: Cluster) -> dict | None:
     return cluster.state.extra.get("istio") or None
 
 
-def install(cluster: Cluster, profile: str = "demo") -> list[str]:
-    """Create a profile's objects (idempotent); returns the components in the order they were installed."""
+def install(cluster: Cluster, profile: str = "demo", mesh: dict | None = None) -> list[str]:
+    """Create a profile's objects (idempotent); returns the components in the order they were installed.
+
+    `mesh` holds `meshConfig.*` values given with `--set` (key without the prefix, e.g.
+    `outboundTrafficPolicy.mode`). A re-install applies the mesh config again, so the `istio` ConfigMap
+    shows exactly the flags of the last install (sidecars pick the change up within seconds).
+    """
     if profile not in PROFILES:
         raise ValueError(f"unknown Istio profile {profile!r} (known: {', '.join(sorted(PROFILES))})")
     if cluster.store.get(_NAMESPACE, ISTIO_NAMESPACE) is None:
@@ -86,8 +91,10 @@ def install(cluster: Cluster, profile: str = "demo") -> list[str]:
     # The record goes in first: the gateways' pods are created below and must see the mesh as installed.
     cluster.state.extra["istio"] = {"revision": "default", "version": ISTIO_VERSION, "profile": profile}
     for component in components:
-        for obj in component_objects(component, profile):
-            ensure(cluster, obj)
+        for obj in component_objects(component, profile, mesh):
+            found = ensure(cluster, obj)
+            if obj["kind"] == "ConfigMap" and found.get("data") != obj.get("data"):
+                cluster.update({**found, "data": obj["data"]})
         cluster.store.advance(round(cluster.store.rng.uniform(1.5, 4.0), 3))
     return list(components)
 

@@ -12,6 +12,7 @@ __all__ = [
     "COMPONENTS",
     "ISTIO_NAMESPACE",
     "ISTIO_VERSION",
+    "OUTBOUND_MODES",
     "PROFILES",
     "PROXY_IMAGE",
     "component_objects",
@@ -59,8 +60,15 @@ def _meta(name: str, component: str, namespaced: bool = True, **extra: str) -> d
     return meta
 
 
-def mesh_config(access_log: bool) -> str:
-    """The `mesh` key of ConfigMap istio-system/istio (MeshConfig as YAML)."""
+OUTBOUND_MODES = ("REGISTRY_ONLY", "ALLOW_ANY")
+
+
+def mesh_config(access_log: bool, outbound_mode: str | None = None) -> str:
+    """The `mesh` key of ConfigMap istio-system/istio (MeshConfig as YAML, keys sorted as helm writes them).
+
+    `outbound_mode` is `meshConfig.outboundTrafficPolicy.mode` as given to `istioctl install --set`; no
+    profile sets it, so without the flag the mesh config has no such key (and the mesh default is ALLOW_ANY).
+    """
     lines = ["accessLogFile: /dev/stdout"] if access_log else []
     lines += [
         "defaultConfig:",
@@ -69,6 +77,10 @@ def mesh_config(access_log: bool) -> str:
         "  metrics:",
         "  - prometheus",
         "enablePrometheusMerge: true",
+    ]
+    if outbound_mode:
+        lines += ["outboundTrafficPolicy:", f"  mode: {outbound_mode}"]
+    lines += [
         "rootNamespace: istio-system",
         "trustDomain: cluster.local",
     ]
@@ -144,7 +156,7 @@ def _base() -> list[dict]:
     ]
 
 
-def _pilot(access_log: bool) -> list[dict]:
+def _pilot(access_log: bool, outbound_mode: str | None = None) -> list[dict]:
     pod_labels = {
         "app": "istiod",
         "istio.io/rev": "default",
@@ -159,7 +171,7 @@ def _pilot(access_log: bool) -> list[dict]:
             "apiVersion": "v1",
             "kind": "ConfigMap",
             "metadata": _meta("istio", "Pilot"),
-            "data": {"mesh": mesh_config(access_log), "meshNetworks": "networks: {}"},
+            "data": {"mesh": mesh_config(access_log, outbound_mode), "meshNetworks": "networks: {}"},
         },
         {
             "apiVersion": "v1",
@@ -319,12 +331,17 @@ _INGRESS_PORTS = {
 }
 
 
-def component_objects(component: str, profile: str) -> list[dict]:
-    """The objects of one component, in the order istioctl applies them."""
+def component_objects(component: str, profile: str, mesh: dict | None = None) -> list[dict]:
+    """The objects of one component, in the order istioctl applies them.
+
+    `mesh` holds the `meshConfig.*` values given with `--set` (`accessLogFile`, `outboundTrafficPolicy.mode`).
+    """
+    mesh = mesh or {}
     if component == "Base":
         return _base()
     if component == "Pilot":
-        return _pilot(PROFILES[profile][1])
+        access_log = PROFILES[profile][1] or mesh.get("accessLogFile") == "/dev/stdout"
+        return _pilot(access_log, mesh.get("outboundTrafficPolicy.mode"))
     if component == "IngressGateways":
         ports = _INGRESS_PORTS.get(profile, _INGRESS_PORTS["default"])
         return _gateway("istio-ingressgateway", "ingressgateway", component, ports, "LoadBalancer")

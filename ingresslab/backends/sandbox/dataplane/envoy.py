@@ -12,6 +12,8 @@ Each proxy appends one access line per request in Istio's default text format. F
   taken from X-Forwarded-For (port 0) when present; app not listening → 503 `UF` with
   `upstream_reset_before_response_started{remote_connection_failure,delayed_connect_error:_111}`.
 - Responses: header names lowercased, `x-envoy-upstream-service-time` and `server: istio-envoy` set.
+- Clusters of ServiceEntry hosts and traffic leaving the cluster are `egress`'s (the gateway's TLS
+  passthrough servers too).
 """
 
 from __future__ import annotations
@@ -144,6 +146,11 @@ def _connect_failure_body(retried: bool) -> str:
 
 
 def _forward(cluster, proxy: dict, key: ClusterKey, request: HttpRequest, t: float, retries: int) -> _Outcome:
+    from ingresslab.backends.sandbox.dataplane import egress
+
+    external = egress.external_service(cluster, proxy, key)
+    if external is not None:  # a ServiceEntry host: resolved by DNS, outside the cluster
+        return egress.forward_external(cluster, proxy, external, request, t)
     rng = cluster.store.rng
     name, _, rest = key.host.partition(".")
     namespace = rest.split(".")[0]
@@ -306,6 +313,10 @@ def gateway(cluster, pod: dict, conn: net.Conn, request: HttpRequest, start: flo
                 HttpResponse(200, [("date", http_date(start)), ("content-length", "0")], ""), None, start
             )
         return net.Result(_local_reply(404, "", start), None, start)
+    if conn.tls:  # the client's own TLS: only a PASSTHROUGH server can take it
+        from ingresslab.backends.sandbox.dataplane import egress
+
+        return egress.gateway_tls(cluster, pod, conn, request, start)
     listener = next((x for x in gateway_config(cluster, pod) if x.port == conn.dst_port), None)
     if listener is None:
         return None

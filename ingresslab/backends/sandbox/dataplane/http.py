@@ -96,9 +96,12 @@ class HttpResponse:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: str = ""
     reason: str | None = None
+    version: str = "HTTP/1.1"  # "HTTP/2" when the hop was HTTP/2 (curl prints `HTTP/2 200 `, no reason)
 
     @property
     def reason_phrase(self) -> str:
+        if self.reason is None and self.version == "HTTP/2":
+            return ""
         return self.reason if self.reason is not None else REASONS.get(self.status, "Unknown")
 
     def header(self, name: str) -> str | None:

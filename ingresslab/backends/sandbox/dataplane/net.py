@@ -6,6 +6,8 @@
 - a ClusterIP: kube-proxy DNAT (no SNAT, except hairpin); a Service port with no endpoints is REJECTed
   (refused); a port the Service does not have has no rule at all (the SYN goes nowhere: timeout);
 - a pod IP: into the pod — through its sidecar's inbound listener when it has one — to whatever listens.
+- any other address: out of the cluster (`egress.leave_cluster`): the client's sidecar decides (outbound
+  traffic policy, ServiceEntries, VirtualServices), then the emulated internet answers (`outside`).
 Every component on the way appends its own access log line.
 """
 
@@ -37,19 +39,23 @@ SIDECAR_PORTS = frozenset({15000, 15001, 15004, 15006, 15008, 15020, 15021, 1505
 
 @dataclass(frozen=True)
 class Conn:
-    """A TCP connection as its receiver sees it; `sni` is set when a client proxy opened Istio mTLS."""
+    """A TCP connection as its receiver sees it; `sni` is set when a client proxy opened Istio mTLS, or with
+    `tls` when the application itself speaks TLS (its ClientHello's SNI; proxies see no HTTP inside)."""
 
     src_ip: str
     src_port: int
     dst_ip: str
     dst_port: int
     sni: str | None = None
+    tls: bool = False
 
 
 @dataclass
 class Result:
     response: HttpResponse | None
-    error: str | None  # None, "refused" or "timeout"
+    # None, "refused", "timeout"; for connections that were accepted and then failed: "reset" (closed
+    # before any response), "tls_syscall" (closed during the TLS handshake), "tls_version" (not TLS)
+    error: str | None
     end: float
 
 
@@ -153,7 +159,10 @@ def connect(
         if pod is None:
             return Result(None, "timeout", t)
         return deliver_pod(cluster, pod, conn, request, t)
-    return Result(None, "timeout", t)
+    # Anything else leaves the cluster: through the client's sidecar when it has one, else straight out
+    from ingresslab.backends.sandbox.dataplane import egress
+
+    return egress.leave_cluster(cluster, conn, request, t, client_pod)
 
 
 def _to_service(

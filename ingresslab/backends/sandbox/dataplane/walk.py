@@ -38,7 +38,7 @@ class Response:
     ended: float = 0.0
     remote_ip: str = ""
     remote_port: int = 0
-    error: str | None = None  # "refused" or "timeout"
+    error: str | None = None  # "refused", "timeout", "reset", "tls_syscall" or "tls_version"
     version: str = "HTTP/1.1"
 
     def header(self, name: str) -> str | None:
@@ -75,11 +75,14 @@ def send_request(
     user_agent: str | None = USER_AGENT,
     accept: str | None = "*/*",
     connect_timeout: float | None = None,
+    tls_sni: str | None = None,
 ) -> Response:
     """Send a request to `dest` (ip, port) or to the IP literal in `url`; returns what the client sees.
 
     Names are not resolved here (the caller — curl, wget — resolves them its own way). Headers are sent in
-    the order curl sends them: Host, User-Agent, Accept, then `headers`.
+    the order curl sends them: Host, User-Agent, Accept, then `headers`. With `tls_sni` the client opens
+    TLS with that SNI and offers HTTP/2 (curl's default for https://); the response's `version` says what
+    was spoken, and `error` is "tls_syscall"/"tls_version"/"reset" when the connection failed after connect.
     """
     if url is not None:
         parts = urlsplit(url if "://" in url else f"http://{url}")
@@ -119,7 +122,7 @@ def send_request(
     hdrs += [(k, v) for k, v in extra if k.lower() != "host"]
     if body and "content-length" not in names:
         hdrs.append(("Content-Length", str(len(body.encode()))))
-    request = HttpRequest(method, target, hdrs, body)
+    request = HttpRequest(method, target, hdrs, body, "HTTP/2" if tls_sni is not None else "HTTP/1.1")
     start = cluster.store.now
     sent_id = request.header("x-request-id")
     blocked = _reachable_from_host(cluster, ip) if client_pod is None else None
@@ -127,7 +130,7 @@ def send_request(
     if blocked is not None:
         result = net.Result(None, blocked, start)
     else:
-        conn = net.Conn(client_ip, src_port, ip, int(port))
+        conn = net.Conn(client_ip, src_port, ip, int(port), tls_sni, tls_sni is not None)
         result = net.connect(cluster, conn, request, start, client_pod=client_pod)
     if result.error == "timeout":
         wait = connect_timeout if connect_timeout is not None else SYN_GIVE_UP
@@ -147,4 +150,5 @@ def send_request(
     if result.response is not None:
         r = result.response
         out.status, out.reason, out.headers, out.body = r.status, r.reason_phrase, list(r.headers), r.body
+        out.version = r.version
     return out

@@ -2,8 +2,9 @@
 
 The plugin order is CoreDNS's own (fixed at build time, not the Corefile's order): `hosts` answers
 `host.minikube.internal`, `kubernetes` the cluster zones, and `forward` sends the rest to the node's
-resolver. The sandbox has no internet, so forwarded names come back NXDOMAIN — not authoritative, with
-recursion available (`qr,rd,ra`), where cluster names are authoritative (`qr,aa,rd`).
+resolver, which answers from the emulated internet (`outside.resolver`: the tutorial's public sites, NXDOMAIN
+for any other name) — not authoritative, with recursion available (`qr,rd,ra`), where cluster names are
+authoritative (`qr,aa,rd`).
 """
 
 from __future__ import annotations
@@ -120,12 +121,12 @@ def format_log_line(ex: Exchange) -> str:
     )
 
 
-def upstream_reply(name: str) -> Reply:
-    """What the node's resolver answers with no internet behind it: NXDOMAIN, the root zone's SOA."""
-    soa = soa_record(
-        ".", "a.root-servers.net", "nstld.verisign-grs.com", 2024091500, (1800, 900, 604800, 86400), 86400
-    )
-    return Reply("NXDOMAIN", ("qr", "rd", "ra"), authority=[soa])
+def upstream_reply(name: str, qtype: str = "A") -> Reply:
+    """What the node's resolver answers: the emulated internet's records for its sites (see
+    `outside.resolver`), NXDOMAIN with the root zone's SOA for any other name."""
+    from ingresslab.backends.sandbox.outside.resolver import upstream_answer
+
+    return upstream_answer(name, qtype)
 
 
 def _hosts(view: CorefileView, qtype: str, name: str) -> Reply | None:
@@ -156,7 +157,7 @@ def answer(cluster, view: CorefileView, qtype: str, name: str) -> tuple[Reply, b
         if reply is not None:
             return reply, False
     if view.forward:
-        return upstream_reply(name), True
+        return upstream_reply(name, qtype), True
     # No plugin left to handle it: CoreDNS answers SERVFAIL ("no next plugin found").
     return Reply("SERVFAIL", ("qr", "rd")), False
 

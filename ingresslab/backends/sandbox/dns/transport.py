@@ -119,6 +119,6 @@ def exchange(
                 ex.duration_ns + rng.randint(40_000, 120_000),
             )  # plus the network round trip
         else:
-            reply, took = coredns.upstream_reply(fqdn(name)), rng.randint(*UPSTREAM_NS)
+            reply, took = coredns.upstream_reply(fqdn(name), qtype), rng.randint(*UPSTREAM_NS)
         out.append(Answer(qtype, name, qid, reply, took))
     return out

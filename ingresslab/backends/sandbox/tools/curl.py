@@ -4,7 +4,10 @@ Forms covered: `curl URL`, `-i`, `-I`, `-s`, `-S`, `-v`, `-H`/`-HHost:x`, `-A`, 
 `-o FILE`, `-w FORMAT` (http_code, time_total, remote_ip, …), `-X`, `-d`, `-f`, `-L`, `--connect-timeout`,
 `-m`, and combined short flags (`-sS`, `-sv`). Names resolve only through `--resolve`, IP literals and
 `localhost` on the learner's machine (the sandbox resolves no internet names: exit 6); inside a pod through
-the pod's resolver. Messages and exit codes are curl's: 6 resolve, 7 refused, 22 `-f`, 28 timeout.
+the pod's resolver. Messages and exit codes are curl's: 6 resolve, 7 refused, 22 `-f`, 28 timeout, 35 TLS
+handshake failed, 56 connection reset. `https://` works with the emulated internet's sites (`outside`): TLS
+with SNI = the URL's host and HTTP/2 (`HTTP/2 200 `, lowercase headers); `-D FILE|-` dumps every
+response's headers (redirects included).
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ _WITH_VALUE = {
     "-u": "user",
     "--user": "user",
     "--max-redirs": "max_redirs",
+    "-D": "dump_header",
+    "--dump-header": "dump_header",
 }
 _FLAGS = {
     "-i": "include",
@@ -89,6 +94,7 @@ class CurlOptions:
     resolve: list[str] = field(default_factory=list)
     data: list[str] = field(default_factory=list)
     output: str | None = None
+    dump_header: str | None = None
     write_out: str | None = None
     method: str | None = None
     connect_timeout: float | None = None
@@ -201,6 +207,7 @@ def run_curl(
 ) -> tuple[str, str, int]:
     """Run one curl command line in the sandbox; returns (stdout, stderr, exit code)."""
     from ingresslab.backends.sandbox.dataplane.walk import send_request
+    from ingresslab.backends.sandbox.outside.internet import is_public
     from ingresslab.backends.sandbox.topology import HOST_IP
 
     try:
@@ -240,10 +247,13 @@ def run_curl(
                 verbose.append(f"* Could not resolve host: {host}\n* Closing connection 0\n")
                 code = _fail(err, opts, verbose, 6, f"Could not resolve host: {host}")
                 break
+            tls_sni = None
             if parts.scheme == "https":
-                verbose.append(f"*   Trying {ip}:{port}...\n")
-                code = _fail(err, opts, verbose, 35, "the sandbox does not emulate TLS; use http://")
-                break
+                if not is_public(ip):
+                    verbose.append(f"*   Trying {ip}:{port}...\n")
+                    code = _fail(err, opts, verbose, 35, "the sandbox does not emulate TLS; use http://")
+                    break
+                tls_sni = host  # the emulated internet's sites speak TLS (handshake outcome, not crypto)
             method = opts.method or ("HEAD" if opts.head else "POST" if opts.data else "GET")
             headers: list[tuple[str, str]] = []
             host_header = None
@@ -281,6 +291,7 @@ def run_curl(
                 client_pod=client_pod,
                 user_agent=ua or None,
                 connect_timeout=timeout,
+                tls_sni=tls_sni,
             )
             elapsed = response.ended - response.started
             verbose.append(f"*   Trying {ip}:{port}...\n")
@@ -299,6 +310,13 @@ def run_curl(
                 "time_starttransfer": _fmt_time(0.0),
                 "method": method,
             }
+            if response.status is None and response.error in _AFTER_CONNECT:
+                exit_code, message = _AFTER_CONNECT[response.error]
+                verbose.append(f"* Connected to {host} ({ip}) port {port} (#0)\n")
+                code = _fail(err, opts, verbose, exit_code, message.format(host=host, port=port))
+                if opts.write_out:
+                    out.append(_write_out(opts.write_out, info))
+                break
             if response.status is None:
                 if response.error == "refused":
                     msg = f"Failed to connect to {host} port {port} after {int(elapsed * 1000)} ms: Connection refused"
@@ -343,6 +361,16 @@ def run_curl(
                 time_connect=_fmt_time(min(elapsed, 0.0002)),
                 time_starttransfer=_fmt_time(elapsed * 0.95),
             )
+            if opts.dump_header is not None:
+                dumped = "".join(f"{line}\r\n" for line in head) + "\r\n"
+                if opts.dump_header == "-":
+                    out.append(dumped)
+                else:
+                    target_file = Path(cwd or ".", opts.dump_header)
+                    previous = (
+                        target_file.read_text(encoding="utf-8") if redirects and target_file.exists() else ""
+                    )
+                    target_file.write_text(previous + dumped, encoding="utf-8")
             location = response.header("location")
             if opts.location and location and 300 <= response.status < 400 and redirects < opts.max_redirs:
                 verbose.append(
@@ -375,6 +403,14 @@ def run_curl(
                 out.append(_write_out(opts.write_out, info))
             break
     return "".join(out), "".join(err), code
+
+
+# Failures after the TCP connection was accepted: (exit code, message) as curl 8 with OpenSSL words them.
+_AFTER_CONNECT = {
+    "reset": (56, "Recv failure: Connection reset by peer"),
+    "tls_syscall": (35, "OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to {host}:{port} "),
+    "tls_version": (35, "OpenSSL/3.3.2: error:0A00010B:SSL routines::wrong version number"),
+}
 
 
 def _fail(err: list[str], opts: CurlOptions, verbose: list[str], code: int, message: str) -> int:

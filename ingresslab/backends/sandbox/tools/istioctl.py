@@ -1,6 +1,7 @@
 """Sandbox emulation of `istioctl` 1.23.2 (listed in tools.sandbox_tools).
 
-Subcommands: `install` (`--set profile=demo`, `-y`), `uninstall --purge` (`-y`), `version`,
+Subcommands: `install` (`--set profile=demo`, `--set meshConfig.outboundTrafficPolicy.mode=...`,
+`--set meshConfig.accessLogFile=/dev/stdout`, `-y`; other `--set` values are accepted and ignored), `uninstall --purge` (`-y`), `version`,
 `x precheck`, and `proxy-config`/`pc`, which is handed to
 `ingresslab.backends.sandbox.envoyconfig.proxy_config(backend, argv)` when that module exists.
 Wording, progress lines and exit codes follow istioctl's own (operator/cmd/mesh, pkg/version).
@@ -12,7 +13,7 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ingresslab.backends.sandbox.addons import istio
+from ingresslab.backends.sandbox.addons import istio, istio_manifests
 from ingresslab.commands.result import CommandFunc, CommandResult, Invocation
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ class Istioctl:
     # istioctl install
     def install(self, args: list[str], invocation: Invocation) -> CommandResult:
         profile, yes, error = "default", False, None
+        mesh: dict[str, str] = {}
         i = 0
         while i < len(args):
             arg = args[i]
@@ -94,6 +96,8 @@ class Istioctl:
                 key, _, val = value.partition("=")
                 if key == "profile":
                     profile = val
+                elif key.startswith("meshConfig."):
+                    mesh[key.removeprefix("meshConfig.")] = val
                 elif not key:
                     error = "flag needs an argument: --set"
             elif arg in ("--verify", "--readiness-timeout") or arg.startswith("--readiness-timeout="):
@@ -107,6 +111,12 @@ class Istioctl:
             i += 1
         if error:
             return _error(error)
+        mode = mesh.get("outboundTrafficPolicy.mode")
+        if mode is not None and mode not in istio_manifests.OUTBOUND_MODES:
+            return _error(
+                f'generate config: could not unmarshal mesh config: unknown value "{mode}" for enum '
+                "istio.mesh.v1alpha1.MeshConfig.OutboundTrafficPolicy.Mode"
+            )
         if profile not in istio.PROFILES:
             return _error(
                 f"generate config: failed to read profile {profile} from embedded profiles: "
@@ -132,7 +142,7 @@ class Istioctl:
                 istio.installed(cluster) is None
                 and cluster.get("deployments", "istiod", istio.ISTIO_NAMESPACE) is None
             )
-            installed = istio.install(cluster, profile)
+            installed = istio.install(cluster, profile, mesh)
         for component in installed:
             name, icon = istio.COMPONENTS[component]
             out += f"✔ {name} installed {icon}\n"
