@@ -231,6 +231,9 @@ def _sync_event(cluster: Cluster, ingress: dict, at: float) -> None:
         "event.go:377",
         f"Event({object_ref(ingress)}): type: 'Normal' reason: 'Sync' Scheduled for sync",
     )
+    # The same Event in the API (its recorder's source is the component alone, no host); a repeat counts up,
+    # so `kubectl describe ingress` shows `Sync  … (x2 over …)  nginx-ingress-controller  Scheduled for sync`.
+    cluster.events.recorder("nginx-ingress-controller").event(ingress, "Normal", "Sync", "Scheduled for sync")
 
 
 def _publish_status(cluster: Cluster, ingress: dict, at: float) -> None:
