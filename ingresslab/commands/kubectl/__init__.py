@@ -10,15 +10,18 @@ from collections.abc import Callable
 from ingresslab.backends.base import Backend
 from ingresslab.commands.kubectl import config as config_verb
 from ingresslab.commands.kubectl import plugins
+from ingresslab.commands.kubectl.annotate import annotate
 from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, run_guarded
 from ingresslab.commands.kubectl.containers import debug, exec_, logs
 from ingresslab.commands.kubectl.expose import expose
 from ingresslab.commands.kubectl.flags import FlagError
 from ingresslab.commands.kubectl.get import get
-from ingresslab.commands.kubectl.inspect import api_resources, describe, rollout, version, wait
+from ingresslab.commands.kubectl.inspect import api_resources, describe, version, wait
 from ingresslab.commands.kubectl.kustomize import kustomize
 from ingresslab.commands.kubectl.mutate import apply, create, delete, label, patch, scale
+from ingresslab.commands.kubectl.rollout import rollout
 from ingresslab.commands.kubectl.run import run as run_verb
+from ingresslab.commands.kubectl.setcmd import set_
 from ingresslab.commands.result import CommandResult, Invocation
 
 __all__ = ["VERBS", "Kubectl"]
@@ -46,6 +49,8 @@ VERBS: dict[str, Verb] = {
     "ingress-nginx": plugins.ingress_nginx,
     "run": run_verb,
     "expose": expose,
+    "annotate": annotate,
+    "set": set_,
 }
 
 

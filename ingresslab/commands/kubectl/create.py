@@ -424,7 +424,16 @@ def _secret(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         obj["data"] = {k: base64.b64encode(v).decode() for k, v in sorted(sources.items())}
     if p.get("type"):
         obj["type"] = str(p.get("type"))
-    return submit(ctx, p, obj, key="secrets", resource="secret", failure="failed to create secret")
+    # The API server defaults a Secret's type to Opaque (sent that way, the sandbox stores what it would).
+    return submit(
+        ctx,
+        p,
+        obj,
+        key="secrets",
+        resource="secret",
+        failure="failed to create secret {}",
+        send=lambda o, ns: ctx.backend.create({**o, "type": o.get("type") or "Opaque"}, namespace=ns),
+    )
 
 
 # ------------------------------------------------------------------------------ namespace, serviceaccount

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail
-from ingresslab.commands.kubectl.flags import Flag, Parsed
+from ingresslab.commands.kubectl.flags import Flag, FlagError, Parsed, parse_flags
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import AlreadyExists, ApiError
 from ingresslab.kube.printers.gofmt import go_json
@@ -19,6 +19,7 @@ __all__ = [
     "for_server",
     "name_from_args",
     "normalise_argv",
+    "parse",
     "print_obj",
     "struct_json",
     "submit",
@@ -48,6 +49,14 @@ def normalise_argv(argv: list[str]) -> list[str]:
             return out + argv[i:]
         out.append("--dry-run=unchanged" if arg == "--dry-run" else arg)
     return out
+
+
+def parse(argv: list[str], flags: list[Flag], verb: str) -> Parsed:
+    """parse_flags, its errors naming the subcommand's help (`See 'kubectl rollout pause --help' for usage.`)."""
+    try:
+        return parse_flags(normalise_argv(argv), flags)
+    except FlagError as exc:
+        raise KubectlError(f"error: {exc}\nSee 'kubectl {verb} --help' for usage.") from None
 
 
 def dry_run(p: Parsed) -> str:
@@ -165,7 +174,10 @@ def submit(
         except ApiError as exc:
             if failure is None:
                 raise
-            raise fail(f"{failure}: {exc.message}") from None
+            # most generators wrap it as `failed to create X: <err>`; secret's omits the colon
+            raise fail(
+                failure.format(exc.message) if "{}" in failure else f"{failure}: {exc.message}"
+            ) from None
     if mode == "none" and output == "json" and shown is not obj:
         from ingresslab.kube import printers
 

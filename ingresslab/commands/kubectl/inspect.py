@@ -1,4 +1,4 @@
-"""Read-only verbs beyond `get`: describe, api-resources, version, rollout status, wait."""
+"""Read-only verbs beyond `get`: describe, api-resources, version, wait."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ingresslab.kube import describe as describer
 from ingresslab.kube import printers
 from ingresslab.kube.resources import UnknownResourceType
 
-__all__ = ["api_resources", "describe", "rollout", "version", "wait"]
+__all__ = ["api_resources", "describe", "version", "wait"]
 
 
 def describe(ctx: KubectlContext, argv: list[str]) -> CommandResult:
@@ -180,48 +180,6 @@ def version(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         raise fail("--output must be 'yaml' or 'json'")
     client = "Client Version: v1.31.0\nKustomize Version: v5.4.2\n"
     return CommandResult(client if p.get("client") else client + "Server Version: v1.31.0\n")
-
-
-def rollout(ctx: KubectlContext, argv: list[str]) -> CommandResult:
-    p = parse_flags(
-        argv, [Flag("namespace", "n"), Flag("timeout"), Flag("watch", "w", value=False), Flag("context")]
-    )
-    if not p.args or p.args[0] not in ("status", "restart"):
-        raise fail("the sandbox supports `kubectl rollout status` and `kubectl rollout restart`")
-    sub, targets = p.args[0], p.args[1:]
-    if not targets:
-        raise fail("required resource not specified")
-    if "/" in targets[0]:
-        kind, _, name = targets[0].partition("/")
-    elif len(targets) >= 2:
-        kind, name = targets[0], targets[1]
-    else:
-        raise fail("required resource not specified")
-    rtype = resolve_type(kind, ctx)
-    namespace = ctx.namespace(p.get("namespace"))
-    obj = ctx.backend.get(rtype.key, name, namespace)
-    if sub == "restart":
-        stamp = ctx.now().strftime("%Y-%m-%dT%H:%M:%SZ")
-        ctx.backend.patch(
-            rtype.key,
-            name,
-            {
-                "spec": {
-                    "template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": stamp}}}
-                }
-            },
-            namespace,
-        )
-        return CommandResult(f"{kind_group(rtype)}/{name} restarted\n")
-    want = obj.get("spec", {}).get("replicas", 1)
-    ready = obj.get("status", {}).get("readyReplicas", 0)
-    if ready >= want:
-        return CommandResult(f'{rtype.singular} "{name}" successfully rolled out\n')
-    return CommandResult(
-        f'Waiting for deployment "{name}" rollout to finish: {ready} of {want} updated replicas are available...\n',
-        "error: timed out waiting for the condition\n",
-        1,
-    )
 
 
 def wait(ctx: KubectlContext, argv: list[str]) -> CommandResult:

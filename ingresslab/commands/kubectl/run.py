@@ -77,7 +77,10 @@ def build_pod(name: str, p, args: list[str]) -> dict:
             container["stdinOnce"] = True
     if p.get("tty"):
         container["tty"] = True
-    metadata: dict = {"name": name, "creationTimestamp": None, "labels": dict(sorted(labels.items()))}
+    metadata: dict = {"name": name}
+    if p.get("namespace"):
+        metadata["namespace"] = str(p.get("namespace"))
+    metadata.update(creationTimestamp=None, labels=dict(sorted(labels.items())))
     annotations = {}
     for item in p.get("annotations") or []:
         key, _, value = str(item).partition("=")
