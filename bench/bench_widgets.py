@@ -7,9 +7,9 @@ The earlier requests go through the same `lab.request` and data plane, so the lo
 write (with log rotation past 10 MiB per container); they are sent in batches of one state transaction each
 instead of one click each, which only saves time filling (and the disk is synced after a fill, so its
 writes are not still being flushed while Sends are timed). The first Send after a fill reads what the fill
-logged, at most the last 2,000 lines of each log ("catch-up", not part of the target); the table then times `rounds` rounds of `repeat` Sends and
-shows the round with the lowest median (this machine is shared: the other rounds measure the neighbours too),
-with the median CPU time of the process per Send beside it, which sharing does not inflate.
+logged, at most the last 2,000 lines of each log ("catch-up", not part of the target). Then every row's lab is
+timed in turn, one Send each, `repeat` times over, so that a busy moment on this shared machine falls on all
+rows alike; the process's median CPU time per Send is shown beside the wall-clock figures.
 
 For comparison, "re-read" is the old way, `lab.trace` reading and parsing every log's tail again; "diagram" is
 the PNG the panel draws when `diagram=True` (matplotlib; reported, not part of the target).
@@ -65,17 +65,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def time_sends(panel: RequestPanel, repeat: int) -> tuple[list[float], list[float]]:
-    """Wall and CPU milliseconds of `repeat` Sends, each checked to have traced its request to the app."""
-    wall, cpu = [], []
-    for _ in range(repeat):
-        began, began_cpu = time.perf_counter(), time.process_time()
-        panel.send(1)
-        wall.append((time.perf_counter() - began) * 1000)
-        cpu.append((time.process_time() - began_cpu) * 1000)
-        trace = panel.report().results[-1][1]
-        if not trace.complete or "<table" not in panel.hops.value:
-            raise SystemExit(f"a Send did not trace its request: {trace.stopped}")
+def time_send(panel: RequestPanel) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one Send, checked to have traced its request to the app."""
+    began, began_cpu = time.perf_counter(), time.process_time()
+    panel.send(1)
+    wall = (time.perf_counter() - began) * 1000
+    cpu = (time.process_time() - began_cpu) * 1000
+    trace = panel.report().results[-1][1]
+    if not trace.complete or "<table" not in panel.hops.value:
+        raise SystemExit(f"a Send did not trace its request: {trace.stopped}")
     return wall, cpu
 
 
@@ -89,66 +87,62 @@ def time_reread(lab, via: str, repeat: int) -> float:
     return statistics.median(times)
 
 
-def run(via: str, levels: list[int], repeat: int, rounds: int, workdir: Path) -> list[dict]:
-    lab = new_lab(workdir / f"{via}.json", via)
-    rows = []
-    sent = 0
-    for level in levels:
-        began = time.perf_counter()
-        fill(lab, via, level - sent)
-        filled = time.perf_counter() - began
-        os.sync()  # the fill wrote in seconds what a session writes over days: let the disk catch up first
-        sent = level
-        panel = RequestPanel(lab, via=via, diagram=False)
-        began = time.perf_counter()
-        panel.send(1)  # the first Send reads what the fill logged
-        catch_up = (time.perf_counter() - began) * 1000
-        measured = [time_sends(panel, repeat) for _ in range(rounds)]
-        times, cpu = min(measured, key=lambda m: statistics.median(m[0]))
-        trace = panel.report().results[-1][1]
+def prepare(via: str, level: int, workdir: Path) -> dict:
+    """A lab with `level` earlier requests via `via`, and a panel that has caught up with them."""
+    lab = new_lab(workdir / f"{via}-{level}.json", via)
+    began = time.perf_counter()
+    fill(lab, via, level)
+    filled = time.perf_counter() - began
+    os.sync()  # the fill wrote in seconds what a session writes over days: let the disk catch up first
+    panel = RequestPanel(lab, via=via, diagram=False)
+    began = time.perf_counter()
+    panel.send(1)  # the first Send reads what the fill logged
+    catch_up = (time.perf_counter() - began) * 1000
+    print(f"  {via:6s} {level:>7,d} earlier requests sent in {filled:.0f} s", flush=True)
+    return {
+        "via": via,
+        "prior": level,
+        "lab": lab,
+        "panel": panel,
+        "catch_up": catch_up,
+        "wall": [],
+        "cpu": [],
+    }
+
+
+def measure(rows: list[dict], repeat: int) -> None:
+    """`repeat` Sends on every row, taken in turn (row after row, then again), so that a busy moment on this
+    shared machine falls on all rows alike instead of on whichever row was being timed."""
+    for _ in range(repeat):
+        for row in rows:
+            wall, cpu = time_send(row["panel"])
+            row["wall"].append(wall)
+            row["cpu"].append(cpu)
+    for row in rows:
+        trace = row["panel"].report().results[-1][1]
         began = time.perf_counter()
         figure_png(trace.diagram())
-        diagram = (time.perf_counter() - began) * 1000
-        reread = time_reread(lab, via, 5)
-        sent += rounds * repeat + 6
-        rows.append(
-            {
-                "via": via,
-                "prior": level,
-                "median": statistics.median(times),
-                "p95": percentile(times, 0.95),
-                "cpu": statistics.median(cpu),
-                "catch_up": catch_up,
-                "reread": reread,
-                "diagram": diagram,
-                "fill_s": filled,
-            }
-        )
-        print(
-            f"  {via:6s} {level:>7,d} earlier: median {rows[-1]['median']:5.1f} ms, p95 {rows[-1]['p95']:5.1f} ms"
-            f"  (filled in {filled:.0f} s)",
-            flush=True,
-        )
-    return rows
+        row["diagram"] = (time.perf_counter() - began) * 1000
+        row["reread"] = time_reread(row["lab"], row["via"], 5)
+        row["median"] = statistics.median(row["wall"])
+        row["p95"] = percentile(row["wall"], 0.95)
+        row["cpu_median"] = statistics.median(row["cpu"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer earlier requests, for CI")
-    parser.add_argument("--repeat", type=int, default=40, help="Sends timed per round")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per row (the quietest one is shown)")
+    parser.add_argument("--repeat", type=int, default=100, help="Sends timed per row")
     args = parser.parse_args()
     levels = [0, 100, 1_000, 5_000] if args.quick else [0, 1_000, 10_000, 100_000]
 
-    rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench-widgets-") as tmp:
-        for via in ("nginx", "istio"):
-            rows += run(via, levels, args.repeat, args.rounds, Path(tmp))
+        rows = [prepare(via, level, Path(tmp)) for via in ("nginx", "istio") for level in levels]
+        measure(rows, args.repeat)
 
     print()
     print(
-        f"Send round trip in the kernel (request + trace + hop HTML), ms: the quietest of {args.rounds} rounds "
-        f"of {args.repeat} Sends per row"
+        f"Send round trip in the kernel (request + trace + hop HTML), ms, {args.repeat} Sends per row taken in turn"
     )
     head = (
         f"{'via':6s} {'earlier':>8s} {'median':>7s} {'p95':>7s} {'cpu':>6s} {'catch-up':>9s} {'re-read':>8s} "
@@ -158,7 +152,7 @@ def main() -> None:
     print("-" * len(head))
     for r in rows:
         print(
-            f"{r['via']:6s} {r['prior']:>8,d} {r['median']:7.1f} {r['p95']:7.1f} {r['cpu']:6.1f} {r['catch_up']:9.1f} "
+            f"{r['via']:6s} {r['prior']:>8,d} {r['median']:7.1f} {r['p95']:7.1f} {r['cpu_median']:6.1f} {r['catch_up']:9.1f} "
             f"{r['reread']:8.1f} {r['diagram']:8.1f}"
         )
     print()
