@@ -158,7 +158,8 @@ def _forward(cluster, proxy: dict, key: ClusterKey, request: HttpRequest, t: flo
     sp = next((p for p in (svc or {}).get("spec", {}).get("ports") or [] if int(p["port"]) == key.port), None)
     labels = _subset_labels(cluster, key)
     if svc is None or sp is None or labels is None:
-        return _Outcome(_local_reply(503, "", t), ["NC"], "cluster_not_found", end=t, cluster=key.name)
+        # the route names a cluster Envoy does not have: no upstream cluster is logged (`-`)
+        return _Outcome(_local_reply(503, "", t), ["NC"], "cluster_not_found", end=t, cluster=None)
     backends = kubeproxy.ready_endpoints(cluster, svc, sp)
     if labels:
         backends = [
