@@ -18,7 +18,16 @@ from ingresslab.errors import ApiError
 from ingresslab.troubleshoot.faults import Create, Patch, Relabel, Remove, Sh, Step
 from ingresslab.troubleshoot.probe import request_from_pod
 
-__all__ = ["SCENARIOS", "Scenario", "ScenarioRun", "get_scenario", "register_scenario"]
+__all__ = [
+    "GATEWAY_API_ENTRY_POINTS",
+    "SCENARIOS",
+    "SHOP_REFERENCE_GRANT",
+    "Scenario",
+    "ScenarioRun",
+    "docs_curl",
+    "get_scenario",
+    "register_scenario",
+]
 
 
 @dataclass(frozen=True)
