@@ -338,13 +338,26 @@ def gateway_listeners(
     # target port → (virtual host name → (domains, routes)), insertion-ordered
     building: dict[int, dict[str, tuple[list[str], list[Route]]]] = {}
     server_ports: dict[int, int] = {}
+    route_names: dict[int, str] = {}
     for gw in selected:
         for server in gw.get("spec", {}).get("servers") or []:
             port = server.get("port") or {}
-            if str(port.get("protocol", "HTTP")).upper() not in ("HTTP", "HTTP2", "GRPC"):
-                continue  # TLS/HTTPS/TCP servers are not modelled
+            protocol = str(port.get("protocol", "HTTP")).upper()
+            mesh_tls = (
+                protocol == "HTTPS"
+                and str((server.get("tls") or {}).get("mode", "")).upper() == "ISTIO_MUTUAL"
+            )
+            if protocol not in ("HTTP", "HTTP2", "GRPC") and not mesh_tls:
+                continue  # TLS/HTTPS/TCP servers are not modelled (ISTIO_MUTUAL HTTPS terminates to HTTP)
             number = int(port.get("number", 80))
             target = port_map.get(number, number)
+            if mesh_tls:
+                # a terminating HTTPS server's routes: `https.<port>.<port name>.<gateway>.<namespace>`
+                gw_meta = gw["metadata"]
+                route_names.setdefault(
+                    target,
+                    f"https.{number}.{port.get('name', '')}.{gw_meta['name']}.{gw_meta.get('namespace') or 'default'}",
+                )
             vhosts = building.setdefault(target, {})
             server_ports.setdefault(target, number)
             for vs in vs_order:
@@ -366,5 +379,7 @@ def gateway_listeners(
             VirtualHost(name, tuple(domains), tuple(routes))
             for name, (domains, routes) in building[target].items()
         )
-        listeners.append(Listener(target, RouteConfiguration(f"http.{target}", vhosts)))
+        listeners.append(
+            Listener(target, RouteConfiguration(route_names.get(target, f"http.{target}"), vhosts))
+        )
     return listeners

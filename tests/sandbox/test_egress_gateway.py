@@ -418,3 +418,62 @@ def test_tls_origination_at_the_egress_gateway(lab):
     assert gw.upstream_host.removesuffix(":443") in CNN_ADDRESSES
     assert gw.upstream_cluster == "outbound|443||edition.cnn.com"
     assert gw.downstream_local_address == f"{gateway_ip}:8080"
+
+
+MUTUAL_GATEWAY = """kubectl apply -f - <<EOF
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: istio-egressgateway
+spec:
+  selector:
+    istio: egressgateway
+  servers:
+  - port:
+      number: 80
+      name: https-port-for-tls-origination
+      protocol: HTTPS
+    hosts:
+    - edition.cnn.com
+    tls:
+      mode: ISTIO_MUTUAL
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: egressgateway-for-cnn
+spec:
+  host: istio-egressgateway.istio-system.svc.cluster.local
+  subsets:
+  - name: cnn
+    trafficPolicy:
+      loadBalancer:
+        simple: ROUND_ROBIN
+      portLevelSettings:
+      - port:
+          number: 80
+        tls:
+          mode: ISTIO_MUTUAL
+          sni: edition.cnn.com
+EOF
+"""
+
+
+def test_tls_origination_at_the_egress_gateway_with_mesh_tls_from_the_sidecar(lab):
+    lab.sh(SE_CNN).check()
+    lab.sh(MUTUAL_GATEWAY).check()
+    lab.sh(VS_CNN.replace("{gateway_port}", "443") + ORIGINATE_AT_GATEWAY).check()
+    out = _sh(
+        lab,
+        'kubectl exec "${SOURCE_POD}" -c sleep -- curl -sSL -o /dev/null -D - http://edition.cnn.com/politics',
+    )
+    assert _blocks(out.check().stdout)[0][0] == "HTTP/1.1 200 OK"
+    (gw,) = _gateway(lab)
+    assert (gw.protocol, gw.response_code, gw.upstream_cluster) == (
+        "HTTP/2",
+        200,
+        "outbound|443||edition.cnn.com",
+    )
+    assert gw.requested_server_name == "edition.cnn.com" and gw.route_name is None
+    hop1 = _sidecar(lab)[-1]
+    assert hop1.request_id == gw.request_id and hop1.upstream_cluster == f"outbound|80|cnn|{EGRESS_HOST}"

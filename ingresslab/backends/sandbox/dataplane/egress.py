@@ -40,6 +40,7 @@ __all__ = [
     "gateway_tls",
     "leave_cluster",
     "mesh_outbound_mode",
+    "mesh_tls_sni",
     "sidecar_config",
 ]
 
@@ -85,6 +86,21 @@ def external_service(cluster, proxy: dict, key: ClusterKey) -> model.ExternalSer
         return None
     namespace = proxy["metadata"].get("namespace") or "default"
     return next((e for e in _external_services(cluster, namespace) if e.key == key), None)
+
+
+def mesh_tls_sni(cluster, proxy: dict, key: ClusterKey) -> str | None:
+    """The SNI a DestinationRule's ISTIO_MUTUAL settings send to `key` (its `sni`, else Istio's own);
+    None when no rule asks for mesh TLS (workloads with sidecars get it anyway: auto mTLS)."""
+    if not cluster.state.extra.get("istio"):
+        return None
+    rules = cluster.list("destinationrules")
+    if not rules:
+        return None
+    namespace = proxy["metadata"].get("namespace") or "default"
+    tls = model.origination(rules, key, namespace)
+    if tls is None or tls.mode != "ISTIO_MUTUAL":
+        return None
+    return tls.sni or key.sni
 
 
 # -- helpers ----------------------------------------------------------------------------------------------

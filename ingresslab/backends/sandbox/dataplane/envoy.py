@@ -183,7 +183,11 @@ def _forward(cluster, proxy: dict, key: ClusterKey, request: HttpRequest, t: flo
         backend = rng.choice(fresh)
         tried.append(backend)
         target = net.pod_by_ip(cluster, backend.ip)
-        sni = key.sni if target is not None and net.is_injected(target) else None
+        sni = (
+            key.sni
+            if target is not None and net.is_injected(target)
+            else egress.mesh_tls_sni(cluster, proxy, key)
+        )
         local = f"{proxy_ip}:{kubeproxy.ephemeral_port(cluster)}"
         conn = net.Conn(proxy_ip, int(local.rsplit(":", 1)[1]), backend.ip, backend.port, sni)
         last = net.connect(cluster, conn, request, t)
@@ -265,6 +269,7 @@ def _client_side(
     *,
     server: bool,
     local_status: int = 0,
+    sni: str | None = None,
 ) -> net.Result:
     """Send to `key` (or answer locally with `local_status`), then log the proxy's line."""
     upstream = request.with_header("x-request-id", rid)
@@ -298,7 +303,7 @@ def _client_side(
         upstream_local_address=outcome.upstream_local,
         downstream_local_address=f"{conn.dst_ip}:{conn.dst_port}",
         downstream_remote_address=f"{conn.src_ip}:{conn.src_port}",
-        requested_server_name=None,
+        requested_server_name=sni,
         route_name=route_name,
     )
     _log(cluster, pod, container, rec, start, end)
@@ -342,6 +347,7 @@ def gateway(cluster, pod: dict, conn: net.Conn, request: HttpRequest, start: flo
             rid,
             server=True,
             local_status=404,
+            sni=conn.sni,
         )
     if route.direct_status:
         return _client_side(
@@ -358,6 +364,7 @@ def gateway(cluster, pod: dict, conn: net.Conn, request: HttpRequest, start: flo
             rid,
             server=True,
             local_status=route.direct_status,
+            sni=conn.sni,
         )
     dests = route.destinations
     if len(dests) == 1:
@@ -371,7 +378,19 @@ def gateway(cluster, pod: dict, conn: net.Conn, request: HttpRequest, start: flo
                 key = d.cluster
                 break
     return _client_side(
-        cluster, pod, "istio-proxy", conn, request, start, t, key, route.name, xff, rid, server=True
+        cluster,
+        pod,
+        "istio-proxy",
+        conn,
+        request,
+        start,
+        t,
+        key,
+        route.name,
+        xff,
+        rid,
+        server=True,
+        sni=conn.sni,
     )
 
 
