@@ -91,6 +91,10 @@ def owned_by(cluster: Cluster, owner: dict, kind: str | None = None) -> list[tup
 
 
 def collect_garbage(cluster: Cluster, event: Event) -> None:
+    # Every change is also a moment the kubelet looks at the clock (back-offs, probes): this hook sees them all.
+    from ingresslab.backends.sandbox.controllers import kubelet
+
+    kubelet.catch_up(cluster)
     verb, rtype, old, _ = event
     if verb != "deleted" or old is None or rtype.kind not in ("Deployment", "ReplicaSet", "Service", "Job"):
         return
