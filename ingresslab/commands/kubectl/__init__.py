@@ -11,17 +11,18 @@ from ingresslab.backends.base import Backend
 from ingresslab.commands.kubectl import config as config_verb
 from ingresslab.commands.kubectl import plugins
 from ingresslab.commands.kubectl.annotate import annotate
+from ingresslab.commands.kubectl.clusterinfo import auth, cluster_info, edit
 from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, run_guarded
 from ingresslab.commands.kubectl.containers import debug, exec_, logs
 from ingresslab.commands.kubectl.expose import expose
 from ingresslab.commands.kubectl.flags import FlagError
-from ingresslab.commands.kubectl.get import get
 from ingresslab.commands.kubectl.inspect import api_resources, describe, version, wait
 from ingresslab.commands.kubectl.kustomize import kustomize
 from ingresslab.commands.kubectl.mutate import apply, create, delete, label, patch, scale
 from ingresslab.commands.kubectl.rollout import rollout
 from ingresslab.commands.kubectl.run import run as run_verb
 from ingresslab.commands.kubectl.setcmd import set_
+from ingresslab.commands.kubectl.watch import get_or_watch
 from ingresslab.commands.result import CommandResult, Invocation
 
 __all__ = ["VERBS", "Kubectl"]
@@ -29,7 +30,7 @@ __all__ = ["VERBS", "Kubectl"]
 Verb = Callable[[KubectlContext, list[str]], CommandResult]
 
 VERBS: dict[str, Verb] = {
-    "get": get,
+    "get": get_or_watch,
     "describe": describe,
     "apply": apply,
     "create": create,
@@ -51,6 +52,9 @@ VERBS: dict[str, Verb] = {
     "expose": expose,
     "annotate": annotate,
     "set": set_,
+    "cluster-info": cluster_info,
+    "auth": auth,
+    "edit": edit,
 }
 
 
