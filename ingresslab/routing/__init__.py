@@ -6,10 +6,12 @@ locations (`nginx`) and Istio's Ingress conversion and gateway configuration (`i
 ordered route model shaped like Envoy's RouteConfiguration (`model`). The sandbox's data plane, diagnose(),
 `kubectl ingress-nginx`, `istioctl proxy-config` and the envoyconfig builder all read routes from here.
 Gateway API objects (GatewayClass, Gateway, HTTPRoute, ReferenceGrant) are further inputs to the same model
-(`gatewayapi`: `resolve`, `istio_conversion`, `statuses`).
+(`gatewayapi`: `resolve`, `istio_conversion`, `statuses`). Egress (`egress`): ServiceEntries, the mesh's
+outbound traffic policy, mesh VirtualServices (`http` and `tls` routes) and egress gateway TLS servers as a
+sidecar's outbound route configurations, SNI chains and clusters.
 """
 
-from ingresslab.routing import gatewayapi
+from ingresslab.routing import egress, gatewayapi
 from ingresslab.routing.classes import ISTIO, NGINX, class_of, istio_serves, nginx_class, served_by
 from ingresslab.routing.hosts import domain_matches, ingress_host_matches, normalize_host
 from ingresslab.routing.ingress import IngressPath, ingress_path, rule_host_matches, served_ingresses
@@ -29,6 +31,7 @@ __all__ = [
     "class_of",
     "convert_with_sources",
     "domain_matches",
+    "egress",
     "gateway_listeners",
     "gatewayapi",
     "ingress_host_matches",
