@@ -10,11 +10,11 @@ from __future__ import annotations
 import io
 import os
 import stat
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from datetime import datetime
-from itertools import chain, islice
-from operator import length_hint
+from itertools import chain, islice, repeat
 from typing import Any, TextIO
 
 from ingresslab.logs._text import strip_newline
@@ -27,6 +27,7 @@ __all__ = ["detect_format", "format_line", "parse_line", "parse_lines", "parse_m
 
 _ENVELOPE_STARTS = frozenset("0123456789[nADFJMNOS")
 _SKIP_FIELDS = frozenset({"envelope", "raw"})
+_popleft = deque.popleft
 
 
 def _parse_body(body: str, formats: tuple[LogFormat, ...] | None) -> Any:
@@ -94,7 +95,7 @@ def _parse(
     source = iter(lines)
     counts = report.records
     name = ""
-    run = None  # the lazy records being yielded, so that stopping early counts only those taken
+    run = None  # the records being handed out, so that stopping early counts only those taken
     try:
         while True:
             path = state.last.fast if fast and state.last is not None else None
@@ -125,16 +126,25 @@ def _parse(
             if not chunk:
                 break
             found = path.match_chunk(chunk)
-            stops = [] if all(found) else [at for at, match in enumerate(found) if match is None]
+            if all(found):  # the common chunk: one run, and nothing else of it kept while handing it out
+                taken = len(found)
+                report.lines += taken
+                counts[name] = counts.get(name, 0) + taken
+                run = found if matches else path.records(found, taken)
+                chunk = found = None  # type: ignore[assignment]
+                yield from map(_popleft, repeat(run, taken))
+                run = None
+                continue
+            stops = [at for at, match in enumerate(found) if match is None]
             start = 0
             for stop in [*stops, len(chunk)]:
                 if stop > start:
                     taken = stop - start
                     report.lines += taken
                     counts[name] = counts.get(name, 0) + taken
-                    taken_matches = found[start:stop] if start or stops else found
-                    run = iter(taken_matches if matches else path.records(taken_matches))
-                    yield from run
+                    taking = islice(found, start, stop)
+                    run = deque(taking) if matches else path.records(taking, taken)
+                    yield from map(_popleft, repeat(run, taken))
                     run = None
                 if stop == len(chunk):
                     break
@@ -148,8 +158,8 @@ def _parse(
                     break
         state.finish()
     finally:
-        if run is not None:  # the consumer stopped in the middle of a run
-            left = length_hint(run)
+        if run:  # the consumer stopped in the middle of a run
+            left = len(run)
             report.lines -= left
             counts[name] -= left
 

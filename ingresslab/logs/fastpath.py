@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 from itertools import repeat
@@ -93,9 +93,9 @@ class FastPath:
                 return match
         return None
 
-    def match_chunk(self, lines: list[str]) -> list[re.Match[str] | None]:
-        """`match_line` of every line, with `map` over the chunk for the first expression."""
-        matches = list(map(self.patterns[0].match, lines))
+    def match_chunk(self, lines: list[str]) -> deque[re.Match[str] | None]:
+        """`match_line` of every line, with `map` for the first expression."""
+        matches = deque(map(self.patterns[0].match, lines))
         if not all(matches):
             others = self.patterns[1:]
             at = -1
@@ -111,7 +111,7 @@ class FastPath:
                         break
         forbidden = self.forbidden
         if forbidden is not None and forbidden in "".join(lines):
-            matches = [None if forbidden in line else m for line, m in zip(lines, matches, strict=True)]
+            matches = deque(None if forbidden in line else m for line, m in zip(lines, matches, strict=True))
         keys = self.keys
         if keys is not None:
             seen = set(map(itemgetter(self.key_group), filter(None, matches)))
@@ -119,12 +119,14 @@ class FastPath:
                 bad = {key for key in seen if not keys.accept(key)}
                 if bad:
                     group = self.key_group
-                    matches = [None if m is None or m[group] in bad else m for m in matches]
+                    matches = deque(None if m is None or m[group] in bad else m for m in matches)
         return matches
 
-    def records(self, matches: list[re.Match[str]]) -> list[Any]:
-        """Lazy records for matches (none of them None), made without Python code per record."""
-        records = list(map(_new, repeat(self.record_type, len(matches))))
+    def records(self, matches: Iterable[re.Match[str]], count: int) -> deque[Any]:
+        """Lazy records for `count` matches (no None), made without Python code per record, in a deque: handed
+        out with `map(deque.popleft, ...)`, a record is held no longer than its consumer holds it (so few
+        records live long enough to be a garbage collector's work)."""
+        records = deque(map(_new, repeat(self.record_type, count)))
         deque(map(self.record_type.__mro__[1].__dict__["raw"].__set__, records, matches), 0)
         return records
 

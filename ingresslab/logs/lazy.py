@@ -35,13 +35,13 @@ _VALUES: dict[type, tuple[Callable[[Any], tuple], Callable[[Any], Any]]] = {}
 Single = tuple
 
 
-def _reader(single: Single, get_match: Callable[[Any], Any], touch: Callable[[Any], None]) -> Callable:
+def _reader(single: Single, get_match: Callable[[Any], Any], touched: type) -> Callable:
     kind = single[0]
     if kind == "group":
         index = single[1]
 
         def read_group(self: Any) -> Any:
-            touch(self)
+            self.__class__ = touched
             return get_match(self)[index]
 
         return read_group
@@ -49,7 +49,7 @@ def _reader(single: Single, get_match: Callable[[Any], Any], touch: Callable[[An
         index, convert = single[1], single[2]
 
         def read_converted(self: Any) -> Any:
-            touch(self)
+            self.__class__ = touched
             return convert(get_match(self)[index])
 
         return read_converted
@@ -103,10 +103,6 @@ def lazy_record_type(base: type, values: Callable[[Any], tuple], singles: Mappin
     }
     touched = type(base.__name__, (base,), dict(namespace))
     fresh = type(base.__name__, (base,), dict(namespace))
-
-    def touch(record: Any) -> None:
-        record.__class__ = touched
-
     for position, name in enumerate(names):
 
         def read_all(self: Any, position: int = position) -> Any:
@@ -122,12 +118,12 @@ def lazy_record_type(base: type, values: Callable[[Any], tuple], singles: Mappin
 
         setattr(touched, name, property(read_all, write, delete))
         single = singles.get(name)
-        first = read_all if single is None else _reader(single, get_match, touch)
+        first = read_all if single is None else _reader(single, get_match, touched)
         setattr(fresh, name, property(first, write, delete))
     # `raw`, `format`, ... read free in the touched stage too, so they never fill a record.
     for name, single in singles.items():
         if single[0] in ("const", "line"):
-            reader = _reader(single, get_match, touch)
+            reader = _reader(single, get_match, touched)
             setattr(touched, name, property(reader, fresh.__dict__[name].fset, fresh.__dict__[name].fdel))
     _VALUES[fresh] = _VALUES[touched] = (values, get_match)
     return fresh
