@@ -5,6 +5,7 @@ the sidecar's access-log lines, parsed, field by field against the fact sheet's 
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -215,6 +216,10 @@ def test_service_entries_open_httpbin_and_google_under_registry_only(lab):
     assert headers["X-Envoy-Decorator-Operation"] == "httpbin.org:80/*"
     assert headers["User-Agent"].startswith("curl/") and headers["X-Amzn-Trace-Id"].startswith("Root=1-")
     assert "X-Request-Id" not in headers and "X-Forwarded-For" not in headers  # httpbin hides them
+    pod, pod_ip = _sh(lab, "echo $SOURCE_POD").stdout.strip(), _pod_ip(lab)
+    assert headers["X-Envoy-Peer-Metadata-Id"] == f"sidecar~{pod_ip}~{pod}.default~default.svc.cluster.local"
+    assert pod_ip.encode() in base64.b64decode(headers["X-Envoy-Peer-Metadata"])
+    assert (headers["X-B3-Sampled"], headers["X-Envoy-Attempt-Count"]) == ("1", "1")
     line = _proxy_lines(lab)[-1]
     # "GET /headers HTTP/1.1" 200 - via_upstream - "-" 0 1152 560 559 "-" "curl/8.4.0" "…" "httpbin.org"
     #   "54.204.25.77:80" outbound|80||httpbin.org … 54.204.25.77:80 … - default

@@ -135,19 +135,54 @@ def _tracing_headers(cluster, request: HttpRequest) -> HttpRequest:
     return request
 
 
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _field(number: int, payload: bytes) -> bytes:
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _struct(fields: dict[str, str]) -> bytes:
+    """A google.protobuf.Struct of string values, in wire format (map entries sorted by key)."""
+    out = b""
+    for key in sorted(fields):
+        value = _field(3, fields[key].encode())  # Value.string_value
+        out += _field(1, _field(1, key.encode()) + _field(2, value))
+    return out
+
+
 def _peer_headers(pod: dict, request: HttpRequest) -> HttpRequest:
-    """The metadata exchange filter's headers (istio.io/v1alpha1 peer metadata) on outbound HTTP."""
+    """The metadata exchange filter's headers on outbound HTTP: the proxy's node metadata as a base64
+    protobuf Struct (a subset of its string fields), and its id `sidecar~<ip>~<pod>.<ns>~<ns>.svc.cluster.local`."""
     import base64
 
+    from ingresslab.backends.sandbox.addons.istio_manifests import ISTIO_VERSION
+
     meta = pod["metadata"]
-    labels = meta.get("labels") or {}
-    name = labels.get("service.istio.io/canonical-name") or labels.get("app") or meta["name"]
-    blob = f"\n\x0fAPP_CONTAINERS\x12\x06\x1a\x04{name}\n\x0cINSTANCE_IPS\x12\x0d\x1a\x0b{pod['status'].get('podIP', '')}"
-    request = request.with_header("x-envoy-peer-metadata", base64.b64encode(blob.encode()).decode())
     ns = meta.get("namespace") or "default"
+    ip = pod["status"].get("podIP", "")
+    apps = [c["name"] for c in pod["spec"].get("containers") or [] if c["name"] != "istio-proxy"]
+    workload = meta["name"].rsplit("-", 2)[0] if meta.get("ownerReferences") else meta["name"]
+    fields = {
+        "APP_CONTAINERS": ",".join(apps),
+        "CLUSTER_ID": "Kubernetes",
+        "INSTANCE_IPS": ip,
+        "ISTIO_VERSION": ISTIO_VERSION,
+        "MESH_ID": "cluster.local",
+        "NAME": meta["name"],
+        "NAMESPACE": ns,
+        "SERVICE_ACCOUNT": pod["spec"].get("serviceAccountName") or "default",
+        "WORKLOAD_NAME": workload,
+    }
+    request = request.with_header("x-envoy-peer-metadata", base64.b64encode(_struct(fields)).decode())
     return request.with_header(
-        "x-envoy-peer-metadata-id",
-        f"sidecar~{pod['status'].get('podIP', '')}~{meta['name']}.{ns}~{ns}.svc.cluster.local",
+        "x-envoy-peer-metadata-id", f"sidecar~{ip}~{meta['name']}.{ns}~{ns}.svc.cluster.local"
     )
 
 
