@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from ingresslab.backends.sandbox.addons import istio
 from ingresslab.backends.sandbox.dataplane import net
-from ingresslab.backends.sandbox.envoyconfig import gateway, mesh, sidecar, static
+from ingresslab.backends.sandbox.envoyconfig import egress, gateway, mesh, sidecar, static
 from ingresslab.backends.sandbox.store import format_time, parse_time
 from ingresslab.proxyconfig import builders as b
 
@@ -220,16 +220,25 @@ def config_dump(cluster, pod: dict, *, include_eds: bool = False) -> dict:
         version_info, last_updated = _push_version(cluster)
         ports = mesh.mesh_ports(cluster)
         clusters, assignments = _mesh_clusters(cluster, ports)
+        external, external_assignments = egress.external_clusters(cluster, pod, gateway=kind == "router")
+        clusters += external
+        assignments += external_assignments
         namespace = pod["metadata"].get("namespace") or "default"
         if kind == "router":
             clusters += _special_clusters(kind, [])
             listeners, routes = gateway.gateway_resources(cluster, pod)
+            listeners += egress.gateway_tls_listeners(cluster, pod, {lis["name"] for lis in listeners})
         else:
             inbound = sidecar.inbound_ports(cluster, pod)
             clusters += _special_clusters(kind, inbound)
             virtual_inbound, inline = sidecar.inbound_resources(pod["status"]["podIP"], inbound)
             outbound, routes = sidecar.outbound_resources(ports, namespace)
+            routes, new_ports = egress.merge_http_routes(cluster, pod, routes)
+            outbound += [egress.http_listener(number) for number in new_ports]
+            outbound += egress.sni_listeners(cluster, pod, {lis["name"] for lis in outbound})
             listeners = [sidecar.virtual_outbound(), virtual_inbound, *outbound]
+            if egress.outbound_mode(cluster) == "REGISTRY_ONLY":
+                egress.block_outbound(listeners)
             static_routes += inline
     static_routes.append(ready_route)
     dump = b.config_dump(
