@@ -24,7 +24,8 @@ import math
 import sys
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -38,7 +39,16 @@ from ingresslab.trace.model import Trace
 from ingresslab.trace.tail import RequestHint, pod_of, time_of
 from ingresslab.trace.topology import Topology
 
-__all__ = ["Chunk", "FollowedLogs", "LiveLogReader", "SandboxLogReader", "Tracer", "reader_for", "tracer_for"]
+__all__ = [
+    "Chunk",
+    "FollowedLogs",
+    "LiveLogReader",
+    "SandboxLogReader",
+    "Tracer",
+    "one_transaction",
+    "reader_for",
+    "tracer_for",
+]
 
 _ENTRY, _INBOUND, _APP = 1, 2, 3
 _HINT_REACH = timedelta(
@@ -480,11 +490,8 @@ class Tracer:
 
     def refresh(self) -> Topology:
         """Read what the logs gained; the cluster's objects as they are now."""
-        transaction = getattr(self.backend, "transaction", None)
-        if _is_sandbox(self.backend) and transaction is not None:
-            with transaction(write=False, tick=False):  # one lock and one state load for the whole look
-                return self._snapshot()
-        return self._snapshot()
+        with one_transaction(self.backend, write=False):  # one lock and one state load for the whole look
+            return self._snapshot()
 
     def trace(self, request: Any) -> Trace:
         """The Trace of a Response (or a request id), as `Lab.trace` builds it."""
@@ -504,6 +511,17 @@ class Tracer:
             client=self.client,
             entry_points=self.logs.entry_points,
         )
+
+
+@contextmanager
+def one_transaction(backend: Any, *, write: bool = True) -> Iterator[None]:
+    """On the sandbox, one state transaction around several backend calls (they share it: one lock, one state
+    load, and one save and clock step if `write`), as one kubectl command is one; elsewhere nothing."""
+    if _is_sandbox(backend):
+        with backend.transaction(write=write, tick=write):
+            yield
+    else:
+        yield
 
 
 def _is_sandbox(backend: Any) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 
 from ingresslab.entrypoints import EntryPoint, default_entry_points
 from ingresslab.lab import Lab
+from ingresslab.trace.logindex import one_transaction, tracer_for
 from ingresslab.widgets._html import figure_png, img_tag, table
 
 __all__ = ["RequestPanel", "RequestReport"]
@@ -218,7 +219,10 @@ class RequestPanel:
         options = {"service": self.service.value} if "service" in wanted else {}
         if "gateway" in wanted:
             options["gateway"] = self.gateway.value
-        response = self.lab.request(host=self.host.value, path=self.path.value, via=self.via.value, **options)
+        with one_transaction(self.lab.backend):  # the id, the clock and curl share one state save
+            response = self.lab.request(
+                host=self.host.value, path=self.path.value, via=self.via.value, **options
+            )
         self.report_data.add(response, self._trace(response))
         self._sent_now += 1
         self.progress.value = self._sent_now
@@ -227,8 +231,6 @@ class RequestPanel:
 
     def _trace(self, response: Any) -> Any:
         """The request's trace from the followed logs when the backend allows it, else `lab.trace`."""
-        from ingresslab.trace.logindex import tracer_for
-
         tracer = tracer_for(self.lab) if isinstance(self.lab, Lab) else None
         return tracer.trace(response) if tracer is not None else self.lab.trace(response)
 

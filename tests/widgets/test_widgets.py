@@ -140,3 +140,17 @@ def test_the_panel_traces_from_the_followed_logs(lab):
     assert 0 < tracer.parsed_lines - before <= 2  # the controller's and the app's new line, nothing re-read
     response, trace = panel.report().results[-1]
     assert trace.to_dict() == lab.trace(response).to_dict()
+
+
+def test_a_send_on_a_state_file_saves_the_state_once(tmp_path):
+    lab = ingresslab.connect("sandbox", state=str(tmp_path / "lab.json"), cwd=str(DEMO_DIR.parent))
+    tutorial.ensure_nginx_ingress(lab)
+    panel = RequestPanel(lab, diagram=False)
+    panel.send(1)
+    saves = []
+    save = lab.backend.file.save
+    lab.backend.file.save = lambda state: (saves.append(1), save(state))[1]
+    panel.send(1)
+    assert len(saves) == 1  # request id, clock and curl in one transaction; the trace only reads
+    response, trace = panel.report().results[-1]
+    assert trace.complete and trace.to_dict() == lab.trace(response).to_dict()
