@@ -231,3 +231,17 @@ def test_a_backlog_longer_than_a_tail_is_read_from_its_last_lines(lab):
     trace = tracer.trace(response)
     assert tracer.parsed_lines - before <= 5 * len(tracer.logs.sources)
     assert trace.complete and trace.to_dict() == lab.trace(response, tail=5).to_dict()
+
+
+def test_stopped_traces_are_the_same_too():
+    lab = _lab()
+    tracer = tracer_for(lab)
+    lab.sh("kubectl scale deployment dest-depl-v1 --replicas=0")  # 503 on both paths
+    for via in ("nginx", "istio"):
+        response = lab.request(path="/v1", via=via)
+        assert response.status == 503
+        assert tracer.trace(response).to_dict() == lab.trace(response).to_dict()
+    lab.sh("kubectl delete ingress my-istio-ingress")  # the gateway has no listener: nothing logged at all
+    response = lab.request(path="/v2", via="istio")
+    assert response.status is None
+    assert tracer.trace(response).to_dict() == lab.trace(response).to_dict()
