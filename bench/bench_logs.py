@@ -306,8 +306,9 @@ def measure(clock: Clock, name: str, path: Path, count: int, rounds: int) -> dic
     return {way: count / seconds for way, seconds in best.items()}
 
 
-def measure_trace(clock: Clock, requests: int, directory: Path) -> tuple[int, float, int]:
-    """`ingresslab trace` over a log set of `requests` requests: (lines, seconds, exit code)."""
+def measure_trace(clock: Clock, requests: int, directory: Path) -> tuple[int, float, int, str]:
+    """`ingresslab trace` over a log set of `requests` requests: (lines, seconds, exit code, the error's
+    last line when it crashed)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_trace import sources
 
@@ -320,9 +321,15 @@ def measure_trace(clock: Clock, requests: int, directory: Path) -> tuple[int, fl
     request_id = f"{requests // 2:032x}"
     start = clock.now(children=True)
     done = subprocess.run(
-        [*_CLI, "trace", "--request-id", request_id, *paths], stdout=subprocess.DEVNULL, check=False
+        [*_CLI, "trace", "--request-id", request_id, *paths],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
     )
-    return lines, clock.now(children=True) - start, done.returncode
+    seconds = clock.now(children=True) - start
+    crash = done.stderr.strip().splitlines()[-1] if "Traceback" in done.stderr else ""
+    return lines, seconds, done.returncode, crash
 
 
 def _verdict(ok: bool) -> str:
@@ -375,11 +382,12 @@ def main() -> None:
             )
             verdicts.append((f"{name}: one field {one:.2f}x naive (>= {TARGET_ONE}x)", one >= TARGET_ONE))
             verdicts.append((f"{name}: cli {cli:,.0f} lines/s (>= {TARGET_CLI:,})", cli >= TARGET_CLI))
-        lines, seconds, code = measure_trace(clock, requests, Path(tmp))
-    print(
-        f"trace: `ingresslab trace` over {requests:,} requests ({lines:,} lines in 5 files): "
-        f"{seconds:.2f} s, {lines / seconds:,.0f} lines/s (exit {code})"
-    )
+        lines, seconds, code, crash = measure_trace(clock, requests, Path(tmp))
+    head = f"trace: `ingresslab trace` over {requests:,} requests ({lines:,} lines in 5 files):"
+    if crash:
+        print(f"{head} failed (exit {code}): {crash}")
+    else:
+        print(f"{head} {seconds:.2f} s, {lines / seconds:,.0f} lines/s (exit {code})")
     print("targets:")
     for text, ok in verdicts:
         print(f"  {_verdict(ok):<7} {text}")

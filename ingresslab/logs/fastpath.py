@@ -6,10 +6,16 @@ code runs per line), and yields for each matching line a lazy record (`ingressla
 the match and converts fields on use. Any other line (prefixes, older layouts, escapes, odd values, other
 formats, noise) takes the reference parser of the format module, so the records are the same either way.
 
-Each expression is strict where the reference parser converts: only printable ASCII, numbers as digits,
-no backslash (nginx escapes), `-` for unset values, and a time whose text is checked once (cached) when a
-chunk first shows it. So once a line matched, every conversion of its fields succeeds. The differential
-tests (tests/logs/test_fast_path.py) hold each expression to the reference parser, field by field.
+Each expression is strict where the reference parser converts (numbers as plain digits, `-` for unset
+values, no backslash on an nginx line since escapes are decoded, a time whose text is checked once, and
+cached, when a chunk first shows it) and uses the reference's own classes (`\\S`, `[^"]`) where a value is
+taken as it stands. So once a line matched, every conversion of its fields succeeds. The differential tests
+(tests/logs/test_fast_path.py) hold each expression to the reference parser, field by field.
+
+Where the time goes, per line (a 2-core machine, CPU time, ingress-nginx): the expression about 0.85 us, the
+chunk's bookkeeping and the lazy record 0.6 us, one field 0.3 us; filling every field in (`values` and the
+dataclass `__init__` of 26 slots) about 2 us more, which is why reading every field costs about 1.7x the naive
+regex loop, whose `groupdict()` runs in C and converts three numbers.
 """
 
 from __future__ import annotations
