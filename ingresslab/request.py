@@ -40,6 +40,8 @@ class Response:
     error: str | None = None
     command: str = ""
     gateway: str | None = None  # the Gateway API Gateway asked for (`gateway=`), if any
+    from_pod: str | None = None  # the pod it was sent from (`from_pod=`, `kubectl exec … curl`), if any
+    namespace: str | None = None  # the namespace of `from_pod`
 
     @property
     def ok(self) -> bool:
@@ -76,10 +78,15 @@ def entry_url(
     service: str | None = None,
     namespace: str = "application",
     gateway: str | None = None,
+    from_pod: str | None = None,
+    scheme: str = "http",
 ) -> tuple[str, list[str]]:
     """The URL and extra curl arguments that reach the chosen entry point (one of the lab's registry)."""
     entry = _entry_points(lab).get(via)
-    return entry.resolve(EntryRequest(lab.backend, _node_ip(lab), host, path, service, namespace, gateway))
+    node_ip = "" if from_pod else _node_ip(lab)
+    return entry.resolve(
+        EntryRequest(lab.backend, node_ip, host, path, service, namespace, gateway, from_pod, scheme)
+    )
 
 
 def _entry_points(lab: Any) -> EntryPoints:
@@ -92,6 +99,20 @@ def _now(lab: Any) -> datetime:
 
 def _new_id(lab: Any) -> str:
     return lab.backend.new_request_id() if isinstance(lab.backend, RequestIds) else uuid.uuid4().hex
+
+
+def _exec_target(lab: Any, from_pod: str, namespace: str) -> str:
+    """`from_pod` as kubectl exec takes it: a pod's name, or `deploy/NAME` when only a Deployment has it."""
+    if "/" in from_pod:
+        return from_pod
+    try:
+        pods = {p["metadata"]["name"] for p in lab.backend.list("pods", namespace)}
+        deployments = {d["metadata"]["name"] for d in lab.backend.list("deployments", namespace)}
+    except Exception:  # a backend that cannot list: let kubectl say what is wrong
+        return from_pod
+    if from_pod not in pods and from_pod in deployments:
+        return f"deploy/{from_pod}"
+    return from_pod
 
 
 def _parse_head(text: str) -> tuple[int | None, dict[str, str], str]:
@@ -115,23 +136,56 @@ def send_request(
     path: str = "/v1",
     via: Via = "nginx",
     service: str | None = None,
-    namespace: str = "application",
+    namespace: str | None = None,
     gateway: str | None = None,
     method: str = "GET",
     headers: dict[str, str] | None = None,
     request_id: str | None = None,
+    from_pod: str | None = None,
+    scheme: str = "http",
 ) -> Response:
+    """Send one request through `via`; with `from_pod` (a pod name or `deploy/NAME` in `namespace`, which
+    then defaults to "default"), curl runs inside that pod through `kubectl exec`, as `via="egress"` needs."""
     request_id = request_id or _new_id(lab)
-    url, extra = entry_url(lab, via, host, path, service=service, namespace=namespace, gateway=gateway)
+    if from_pod and namespace is None:
+        namespace = "default"
+    namespace = namespace or "application"
+    url, extra = entry_url(
+        lab,
+        via,
+        host,
+        path,
+        service=service,
+        namespace=namespace,
+        gateway=gateway,
+        from_pod=from_pod,
+        scheme=scheme,
+    )
     argv = ["curl", "-s", "-S", "-i", "-X", method, *extra, "-H", f"X-Request-ID: {request_id}"]
     for name, value in (headers or {}).items():
         argv += ["-H", f"{name}: {value}"]
     argv.append(url)
     sent = _now(lab)
-    result = lab.curl(argv)
+    if from_pod:
+        command = ["exec", _exec_target(lab, from_pod, namespace), "-n", namespace, "--", *argv]
+        result = lab.kubectl(command)
+        shown = "kubectl " + shlex.join(command)
+    else:
+        result = lab.curl(argv)
+        shown = shlex.join(argv)
     received = _now(lab)
     response = Response(
-        via, url, host, path, request_id, sent, received, command=shlex.join(argv), gateway=gateway
+        via,
+        url,
+        host,
+        path,
+        request_id,
+        sent,
+        received,
+        command=shown,
+        gateway=gateway,
+        from_pod=from_pod,
+        namespace=namespace if from_pod else None,
     )
     if result.returncode != 0:
         response.error = result.stderr.strip() or f"curl exited with {result.returncode}"

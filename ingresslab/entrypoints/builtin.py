@@ -1,7 +1,9 @@
 """The front ends the tutorial uses, each one record, and the registry of them in their declared order.
 
-Order matters (see `EntryPoints`): ingress-nginx first, then Istio's ingress gateway, the Gateway API's two
-implementations (`entrypoints.gateway_api`), then a Service's NodePort, which writes no log of its own.
+Order matters (see `EntryPoints`): ingress-nginx first, then egress (`entrypoints.egress`: it claims the
+egress gateway's and the sidecars' outbound lines ahead of the ingress gateway, whose classifier would take any
+Envoy line on 8080 or 80 from a saved file), Istio's ingress gateway, the Gateway API's two implementations
+(`entrypoints.gateway_api`), then a Service's NodePort, which writes no log of its own.
 """
 
 from __future__ import annotations
@@ -81,8 +83,16 @@ def nodeport() -> EntryPoint:
 
 def default_entry_points() -> EntryPoints:
     """A new registry of the built-in front ends, in their declared order (each call builds a fresh one)."""
+    from ingresslab.entrypoints.egress import egress
     from ingresslab.entrypoints.gateway_api import istio_gateway_api, nginx_gateway_fabric
 
     return EntryPoints(
-        [ingress_nginx(), ingress_gateway(), istio_gateway_api(), nginx_gateway_fabric(), nodeport()]
+        [
+            ingress_nginx(),
+            egress(),
+            ingress_gateway(),
+            istio_gateway_api(),
+            nginx_gateway_fabric(),
+            nodeport(),
+        ]
     )

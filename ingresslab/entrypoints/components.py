@@ -18,6 +18,7 @@ class Component(str, Enum):
     ISTIO_INGRESSGATEWAY = "istio-ingressgateway"
     ISTIO_GATEWAY_API = "istio-gateway-api"  # a Gateway API Gateway's `<gw>-istio` Envoy
     NGINX_GATEWAY_FABRIC = "nginx-gateway-fabric"  # a Gateway API Gateway's `<gw>-nginx` NGINX
+    ISTIO_EGRESSGATEWAY = "istio-egressgateway"  # the demo profile's egress gateway (an Envoy)
     SERVICE = "service"
     POD = "pod"
     SIDECAR = "sidecar"

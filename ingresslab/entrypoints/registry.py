@@ -37,6 +37,9 @@ class EntryRequest:
     namespace: str = "application"
     gateway: str | None = None
     """A Gateway API Gateway, `NAME` or `NAMESPACE/NAME` (for the Gateway API front ends)."""
+    from_pod: str | None = None
+    """The pod a request is sent from with `kubectl exec … curl` (`NAME` or `deploy/NAME` in `namespace`)."""
+    scheme: str = "http"
 
 
 Resolve = Callable[[EntryRequest], tuple[str, list[str]]]

@@ -17,7 +17,18 @@ from ingresslab.trace.model import Evidence, Hop
 
 def test_the_built_in_entry_points_come_in_their_declared_order_and_each_build_is_new():
     first, second = default_entry_points(), default_entry_points()
-    assert first.vias() == second.vias() == ["nginx", "istio", "gateway-api", "gateway-api-nginx", "nodeport"]
+    assert (
+        first.vias()
+        == second.vias()
+        == [
+            "nginx",
+            "egress",
+            "istio",
+            "gateway-api",
+            "gateway-api-nginx",
+            "nodeport",
+        ]
+    )
     assert first is not second
     first.register(EntryPoint("extra", "extra", host_port_80))
     assert "extra" in first and "extra" not in second
@@ -26,7 +37,8 @@ def test_the_built_in_entry_points_come_in_their_declared_order_and_each_build_i
 def test_unknown_via_names_the_registered_ones():
     with pytest.raises(
         UnknownEntryPoint,
-        match=r'via must be "nginx", "istio", "gateway-api", "gateway-api-nginx" or "nodeport", not \'nope\'',
+        match=r'via must be "nginx", "egress", "istio", "gateway-api", "gateway-api-nginx" or "nodeport", '
+        r"not 'nope'",
     ):
         default_entry_points().get("nope")
     with pytest.raises(IngresslabError, match="no entry points are registered"):
@@ -38,7 +50,7 @@ def test_a_via_is_registered_once_and_before_places_it():
     with pytest.raises(ValueError, match="already registered"):
         reg.register(EntryPoint("nginx", "again", host_port_80))
     reg.register(EntryPoint("edge", "edge", host_port_80), before="istio")
-    assert reg.vias() == ["nginx", "edge", "istio", "gateway-api", "gateway-api-nginx", "nodeport"]
+    assert reg.vias() == ["nginx", "egress", "edge", "istio", "gateway-api", "gateway-api-nginx", "nodeport"]
     with pytest.raises(UnknownEntryPoint):
         reg.register(EntryPoint("late", "late", host_port_80), before="missing")
     with pytest.raises(ValueError, match="plain name"):
