@@ -2,7 +2,9 @@
 
 Names follow Kubernetes: a ReplicaSet is `<deployment>-<pod-template-hash>` (a hash of the pod template, so the
 same template always gets the same name) and a pod `<replicaset>-<5 random characters>`. Pod IPs are handed
-out in order from the pod CIDR the way minikube's host-local IPAM does; pods start Running and ready at once.
+out in order from the pod CIDR the way minikube's host-local IPAM does. A new pod is bound and started at once
+(Running and ready) unless the scheduler or the kubelet says otherwise — kubelet.py: their Events, image pulls
+that fail, commands that exit, probes that fail.
 """
 
 from __future__ import annotations
