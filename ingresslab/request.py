@@ -188,7 +188,11 @@ def send_request(
         namespace=namespace if from_pod else None,
     )
     if result.returncode != 0:
-        response.error = result.stderr.strip() or f"curl exited with {result.returncode}"
+        # kubectl exec's own note about the container it picked is not curl's error
+        stderr = "\n".join(
+            line for line in result.stderr.splitlines() if not line.startswith("Defaulted container ")
+        )
+        response.error = stderr.strip() or f"curl exited with {result.returncode}"
         return response
     response.status, response.headers, response.body = _parse_head(result.stdout)
     return response

@@ -168,6 +168,10 @@ def _cluster_note(rec: EnvoyAccess) -> str:
 
 def _route_note(rec: EnvoyAccess) -> str:
     route = rec.route_name
+    if rec.method is None:
+        return "TCP proxy (no HTTP route): the bytes pass as they are"
+    if route in ("block_all", "allow_any"):
+        return f"route {route}: the outbound policy's catch-all"
     if route is None:
         return "route -: an unnamed VirtualService route"
     if route == "default":

@@ -315,6 +315,7 @@ def _egress(walk: Any) -> Diagnosis | None:
     sidecar_hop = walk.trace.hop(Component.SIDECAR)
     gateway_hop = walk.trace.hop(Component.ISTIO_EGRESSGATEWAY)
     sidecar, gateway = _fields(sidecar_hop), _fields(gateway_hop)
+    walk.clues[:] = [c for c in walk.clues if c.text.strip()]
     seen = {c.text for c in walk.clues}
     for hop in (sidecar_hop, gateway_hop):
         if hop is not None and hop.evidence and hop.evidence[0].raw not in seen:
