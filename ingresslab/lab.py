@@ -86,8 +86,10 @@ class Lab:
         **options: Any,
     ):
         """Send one request through the entry point `via` ("nginx", "istio", "nodeport" with `service=`,
-        "gateway-api" or "gateway-api-nginx" with `gateway="NAME"` or `"NAMESPACE/NAME"`, or any other in
-        `self.entry_points`); returns a Response that remembers its request id and time window."""
+        "gateway-api" or "gateway-api-nginx" with `gateway="NAME"` or `"NAMESPACE/NAME"`, "egress" with
+        `from_pod="curl"` (a pod or `deploy/NAME` in `namespace`, default "default"; `scheme="https"` for TLS),
+        or any other in `self.entry_points`); returns a Response that remembers its request id and time window.
+        With `from_pod` the request is curl run inside that pod (`kubectl exec`), through its sidecar."""
         from ingresslab.request import send_request
 
         return send_request(self, host=host, path=path, via=via, **options)  # type: ignore[arg-type]

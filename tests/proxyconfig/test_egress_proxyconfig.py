@@ -269,3 +269,11 @@ spec:
     assert ["0.0.0.0", "443", "SNI: edition.cnn.com", f"Cluster: outbound|443|cnn|{EGRESS}"] in sidecar
     gateway = _table(lab, "listener deploy/istio-egressgateway -n istio-system")
     assert ["0.0.0.0", "8443", "SNI: edition.cnn.com", "Cluster: outbound|443||edition.cnn.com"] in gateway
+
+
+def test_gateway_without_a_bound_virtual_service_routes_to_blackhole():
+    lab = _lab()
+    _apply(lab, SE_CNN)
+    _apply(lab, GATEWAY_DR_VS.split("---\n")[0])
+    rows = _table(lab, "route deploy/istio-egressgateway -n istio-system")
+    assert rows[1] == ["http.8080", "blackhole:80", "*", "/*", "404"]

@@ -46,6 +46,9 @@ def test_the_healthy_egress_path_reports_no_fault(lab):
     response, diagnosis = _healthy(lab)
     assert response.status == 301 and diagnosis.ok, diagnosis.to_text()
     trace = lab.trace(response)
+    from ingresslab.trace.logindex import tracer_for
+
+    assert tracer_for(lab).trace(response).to_dict() == trace.to_dict()  # followed logs join the same way
     assert [str(h.component) for h in trace.hops] == [
         "client",
         "sidecar",
