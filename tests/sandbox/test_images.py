@@ -158,3 +158,20 @@ def test_examples_apply_by_url_and_other_urls_stay_offline():
     assert result.returncode != 0
     assert "the sandbox is offline" in result.stderr
     assert "https://k8s.io/examples/service/networking/example-ingress.yaml" in result.stderr
+
+
+def test_the_service_access_task_reaches_hello_app_through_a_node_port():
+    """kubernetes.io "Use a Service to Access an Application in a Cluster", its first steps."""
+    lab = ingresslab.connect("sandbox", state=None)
+    result = lab.sh("kubectl apply -f https://k8s.io/examples/service/access/hello-application.yaml")
+    assert result.stdout == "deployment.apps/hello-world created\n"
+    result = lab.sh("kubectl expose deployment hello-world --type=NodePort --name=example-service")
+    assert result.stdout == "service/example-service exposed\n"
+    port = lab.backend.get("services", "example-service", "default")["spec"]["ports"][0]["nodePort"]
+    body = lab.sh(f"curl http://$(minikube ip):{port}").stdout
+    pods = {
+        p["metadata"]["name"]
+        for p in lab.backend.list("pods", "default", label_selector="run=load-balancer-example")
+    }
+    assert body.startswith("Hello, world!\nVersion: 2.0.0\nHostname: ")
+    assert body.rstrip("\n").rsplit(" ", 1)[1] in pods

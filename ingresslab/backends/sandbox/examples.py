@@ -169,6 +169,29 @@ def _curlpod() -> list[dict]:
     ]
 
 
+def _hello_application() -> list[dict]:
+    """Use a Service to Access an Application in a Cluster: two hello-app 2.0 pods labelled
+    run=load-balancer-example, port 8080."""
+    labels = {"run": "load-balancer-example"}
+    container = {
+        "name": "hello-world",
+        "image": "us-docker.pkg.dev/google-samples/containers/gke/hello-app:2.0",
+        "ports": [{"containerPort": 8080, "protocol": "TCP"}],
+    }
+    return [
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "hello-world"},
+            "spec": {
+                "selector": {"matchLabels": dict(labels)},
+                "replicas": 2,
+                "template": {"metadata": {"labels": dict(labels)}, "spec": {"containers": [container]}},
+            },
+        }
+    ]
+
+
 EXAMPLES: dict[str, tuple[Callable[[], list[dict]], str]] = {
     "service/networking/example-ingress.yaml": (_example_ingress, "Set up Ingress on Minikube"),
     "service/networking/minimal-ingress.yaml": (_minimal_ingress, "Ingress concept page"),
@@ -184,6 +207,10 @@ EXAMPLES: dict[str, tuple[Callable[[], list[dict]], str]] = {
     "service/networking/run-my-nginx.yaml": (_run_my_nginx, "Connecting Applications with Services"),
     "service/networking/nginx-svc.yaml": (_nginx_svc, "Connecting Applications with Services"),
     "service/networking/curlpod.yaml": (_curlpod, "Connecting Applications with Services"),
+    "service/access/hello-application.yaml": (
+        _hello_application,
+        "Use a Service to Access an Application in a Cluster",
+    ),
 }
 """Example path → (its objects, the kubernetes.io page that applies it)."""
 
