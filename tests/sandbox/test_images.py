@@ -175,3 +175,28 @@ def test_the_service_access_task_reaches_hello_app_through_a_node_port():
     }
     assert body.startswith("Hello, world!\nVersion: 2.0.0\nHostname: ")
     assert body.rstrip("\n").rsplit(" ", 1)[1] in pods
+
+
+def test_an_older_nginx_serves_its_older_page_and_starts_silently():
+    lab = ingresslab.connect("sandbox", state=None)
+    lab.backend.apply_many(
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": n},
+                "spec": {"containers": [{"name": n, **c}]},
+            }
+            for n, c in {
+                "client": {"image": "busybox", "command": ["sleep", "3600"]},
+                "old": {"image": "nginx:1.14.2"},
+            }.items()
+        ],
+        namespace="default",
+    )
+    ip = lab.backend.get("pods", "old", "default")["status"]["podIP"]
+    result = lab.sh(f"kubectl exec client -- wget -S -O- http://{ip}/")
+    assert len(result.stdout) == 612 and "  Server: nginx/1.14.2" in result.stderr.splitlines()
+    assert '  ETag: "5c0692e1-264"' in result.stderr.splitlines()
+    lines = lab.kubectl("logs old").stdout.splitlines()
+    assert len(lines) == 1 and parse_line(lines[0], "nginx-combined").status == 200

@@ -391,6 +391,39 @@ Commercial support is available at
 """
 
 
+# The page before nginx 1.23 (no color-scheme, the style spelt out): 612 bytes, as `nginx:1.14.2` serves it.
+_WELCOME_OLD = """<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+    body {
+        width: 35em;
+        margin: 0 auto;
+        font-family: Tahoma, Verdana, Arial, sans-serif;
+    }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+"""
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
 def _nginx_version(container: dict) -> str:
     tag = normalize(container.get("image", ""))[2]
     m = re.match(r"(\d+\.\d+\.\d+)", tag)
@@ -418,15 +451,25 @@ def _nginx_serve(cluster, pod, container, request: HttpRequest, remote: str, sta
     end = start + _duration(cluster, 0.00004, 0.0002)
     version = _nginx_version(container)
     if request.path in ("/", "/index.html"):
-        status, body = 200, _WELCOME
+        old = _version_tuple(version) < (1, 23)
+        status, body = 200, _WELCOME_OLD if old else _WELCOME
+        # The ETag is the file's mtime and size in hex, as nginx's static module writes it.
+        mtime, modified = (
+            (1543934689, "Tue, 04 Dec 2018 14:44:49 GMT")
+            if old
+            else (
+                1723472461,
+                "Mon, 12 Aug 2024 14:21:01 GMT",
+            )
+        )
         headers = [
             ("Server", f"nginx/{version}"),
             ("Date", http_date(end)),
             ("Content-Type", "text/html"),
             ("Content-Length", str(len(body))),
-            ("Last-Modified", "Mon, 12 Aug 2024 14:21:01 GMT"),
+            ("Last-Modified", modified),
             ("Connection", "keep-alive"),
-            ("ETag", '"66ba1a4d-267"'),
+            ("ETag", f'"{mtime:x}-{len(body):x}"'),
             ("Accept-Ranges", "bytes"),
         ]
     else:
@@ -450,20 +493,31 @@ def _nginx_serve(cluster, pod, container, request: HttpRequest, remote: str, sta
 def _nginx_start(cluster, pod, container, at: float) -> None:
     stamp = _go_log_time(at)
     version = _nginx_version(container)
+    release = _version_tuple(version)
+    if release < (1, 19):  # before the image's docker-entrypoint.sh: nginx starts silently
+        return
     lines = [
         "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
         "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
         "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
         "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
         "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
-        "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh",
+        *(
+            ["/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh"]
+            if release >= (1, 25)
+            else []
+        ),
         "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
-        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
+        *(
+            ["/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh"]
+            if release >= (1, 21)
+            else []
+        ),
         "/docker-entrypoint.sh: Configuration complete; ready for start up",
         f'{stamp} [notice] 1#1: using the "epoll" event method',
         f"{stamp} [notice] 1#1: nginx/{version}",
         f"{stamp} [notice] 1#1: built by gcc 12.2.0 (Debian 12.2.0-14) ",
-        f"{stamp} [notice] 1#1: OS: Linux 5.15.0-1057-gcp",
+        f"{stamp} [notice] 1#1: OS: Linux 5.15.0-119-generic",
         f"{stamp} [notice] 1#1: getrlimit(RLIMIT_NOFILE): 1048576:1048576",
         f"{stamp} [notice] 1#1: start worker processes",
         f"{stamp} [notice] 1#1: start worker process 29",
