@@ -101,3 +101,17 @@ def test_annotate_sets_overwrites_and_removes(kubectl):
     dry = kubectl("annotate deployment web note=hi --dry-run=client")
     assert dry.stdout == "deployment.apps/web annotated (dry run)\n"
     assert kubectl("get deploy web -o jsonpath={.metadata.annotations.note}").stdout == ""
+
+
+def test_patch_and_delete_dry_runs_change_nothing(kubectl):
+    patch = 'patch deploy web -p \'{"spec":{"replicas":3}}\''
+    assert kubectl(f"{patch} --dry-run=client").stdout == "deployment.apps/web patched\n"
+    assert kubectl(f"{patch} --dry-run=server").stdout == "deployment.apps/web patched\n"
+    assert "replicas: 3" in kubectl(f"{patch} --dry-run=client -o yaml").stdout
+    assert kubectl("get deploy web -o jsonpath={.spec.replicas}").stdout == "2"
+    assert kubectl("delete deploy web --dry-run=client").stdout == 'deployment.apps "web" deleted (dry run)\n'
+    assert (
+        kubectl("delete deploy web --dry-run=server").stdout
+        == 'deployment.apps "web" deleted (server dry run)\n'
+    )
+    assert kubectl("get deploy web -o name").stdout == "deployment.apps/web\n"

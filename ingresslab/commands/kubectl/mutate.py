@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import yaml
@@ -15,9 +16,11 @@ from ingresslab.commands.kubectl.common import (
     served_kinds,
 )
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
+from ingresslab.commands.kubectl.imperative import dry_run, merge_patch, normalise_argv
 from ingresslab.commands.kubectl.kustomize import kustomized_manifests
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import ApiError, NotFound
+from ingresslab.kube import printers
 from ingresslab.kube.crds import CRD_KEY
 from ingresslab.kube.manifests import ManifestError, load_manifests
 from ingresslab.kube.resources import ResourceType, UnknownResourceType
@@ -197,8 +200,11 @@ def delete(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         Flag("now", value=False),
         Flag("force", value=False),
         Flag("grace-period"),
+        Flag("dry-run"),
     ]
-    p = parse_flags(argv, flags)
+    p = parse_flags(normalise_argv(argv), flags)
+    mode = dry_run(p)
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
     targets: list[tuple] = []  # (rtype, name, namespace or None, source)
     if p.get("filename"):
         manifests = _load(ctx, p.get("filename"), bool(p.get("recursive")))  # type: ignore[arg-type]
@@ -233,8 +239,11 @@ def delete(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     out, err = [], []
     for rtype, name, ns, source in targets:
         try:
-            ctx.backend.delete(rtype.key, name, str(ns) if ns else None)
-            out.append(f'{kind_group(rtype)} "{name}" deleted')
+            if mode == "none":
+                ctx.backend.delete(rtype.key, name, str(ns) if ns else None)
+            else:  # a dry run still finds the object first
+                ctx.backend.get(rtype.key, name, str(ns) if ns else None)
+            out.append(f'{kind_group(rtype)} "{name}" deleted{suffix}')
         except NotFound as exc:
             if not p.get("ignore-not-found"):
                 # objects named in a file: kubectl says which file it was deleting from
@@ -365,6 +374,7 @@ def patch(ctx: KubectlContext, argv: list[str]) -> CommandResult:
             Flag("context"),
             Flag("output", "o"),
             Flag("subresource"),
+            Flag("dry-run"),
         ],
     )
     args = list(p.args)
@@ -374,6 +384,7 @@ def patch(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         kind, name = args[0], args[1]
     else:
         raise fail("resource(s) were provided, but no name was specified")
+    mode = dry_run(p)
     if p.get("patch") is None:
         raise fail("must specify -p to patch")
     if str(p.get("type") or "strategic") not in ("merge", "strategic"):
@@ -403,7 +414,10 @@ def patch(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         body = {"status": body["status"]} if "status" in body else {}
     rtype = resolve_type(kind, ctx)
     before = ctx.backend.get(rtype.key, name, p.get("namespace"))  # type: ignore[arg-type]
-    after = ctx.backend.patch(rtype.key, name, body, p.get("namespace"))  # type: ignore[arg-type]
+    if mode == "none":
+        after = ctx.backend.patch(rtype.key, name, body, p.get("namespace"))  # type: ignore[arg-type]
+    else:  # a dry run shows the patched object without storing it
+        after = merge_patch(copy.deepcopy(before), body)
 
     def comparable(obj: dict) -> dict:
         meta = {
@@ -412,4 +426,10 @@ def patch(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         return {**obj, "metadata": meta}
 
     same = comparable(before) == comparable(after)
+    output = str(p.get("output") or "")
+    if output in ("yaml", "json"):
+        return CommandResult(printers.print_yaml(after) if output == "yaml" else printers.print_json(after))
+    if output == "name":
+        return CommandResult(f"{kind_group(rtype)}/{name}\n")
+    # kubectl patch names no dry run in its message (its printer is not told the strategy)
     return CommandResult(f"{kind_group(rtype)}/{name} {'patched (no change)' if same else 'patched'}\n")
