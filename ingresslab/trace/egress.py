@@ -126,10 +126,16 @@ def egress_line(line: ParsedLine) -> bool:
 
 
 def egress_request_id(record: object) -> str | None:
+    """The request id; the egress gateway's lines are keyed `<id>@istio-egressgateway`, and its TLS lines (no
+    id: the bytes are opaque) `<client address>@istio-egressgateway`, the address the sidecar connected from."""
     rid = getattr(record, "request_id", None)
+    gateway = is_egress_gateway_record(record)
     if not rid:
+        remote = getattr(record, "downstream_remote_address", None)
+        if gateway and getattr(record, "method", None) is None and remote:
+            return remote + GATEWAY_KEY
         return None
-    return rid + GATEWAY_KEY if is_egress_gateway_record(record) else rid
+    return rid + GATEWAY_KEY if gateway else rid
 
 
 def egress_matches_hint(record: object, hint: RequestHint) -> bool:
@@ -254,10 +260,21 @@ def _envoy_hop(line: ParsedLine, component: str, title: str, note: str) -> Hop:
     )
 
 
-def _external_hop(trace: Trace, line: ParsedLine) -> None:
+def _external_hop(trace: Trace, line: ParsedLine, sent_to: str | None = None) -> None:
     rec: EnvoyAccess = line.record  # type: ignore[assignment]
-    name = rec.requested_server_name or (rec.authority or "").split(":")[0] or ip_of(rec.upstream_host) or "?"
-    tls = "TLS, SNI " + rec.requested_server_name if rec.requested_server_name else "plain text"
+    name = (
+        rec.requested_server_name
+        or (rec.authority or "").split(":")[0]
+        or sent_to
+        or ip_of(rec.upstream_host)
+        or "?"
+    )
+    if rec.requested_server_name:
+        tls = "TLS, SNI " + rec.requested_server_name
+    elif rec.method is None:
+        tls = "bytes passed through as they came: TLS or TCP, no SNI logged"
+    else:
+        tls = "plain text"
     trace.hops.append(
         Hop(
             Component.APP,
@@ -277,7 +294,7 @@ def egress_hops(trace: Trace, line: ParsedLine, tail: Tail) -> None:
     trace.status = rec.response_code or None
     if is_egress_gateway_record(rec):
         # no client sidecar line: the trace starts at the gateway (a request sent to it directly)
-        _gateway_hops(trace, line)
+        _gateway_hops(trace, line, tail.hint.host)
         return
     _client_hop(trace, line, tail)
     trace.hops.append(
@@ -308,10 +325,9 @@ def egress_hops(trace: Trace, line: ParsedLine, tail: Tail) -> None:
                     ),
                 )
             )
-        gateway = None
-        if rec.request_id:
-            hit = tail.index.entry_for(rec.request_id + GATEWAY_KEY)
-            gateway = hit[1] if hit is not None else None
+        key = rec.request_id or rec.upstream_local_address  # TLS: the connection, by the sidecar's address
+        hit = tail.index.entry_for(key + GATEWAY_KEY) if key else None
+        gateway = hit[1] if hit is not None else None
         if gateway is None:
             trace.stopped = (
                 f"the sidecar sent the request to the egress gateway ({rec.upstream_host}) but no egress gateway "
@@ -321,12 +337,12 @@ def egress_hops(trace: Trace, line: ParsedLine, tail: Tail) -> None:
                 "cannot be joined"
             )
             return
-        _gateway_hops(trace, gateway)
+        _gateway_hops(trace, gateway, tail.hint.host)
         return
-    _external_hop(trace, line)
+    _external_hop(trace, line, tail.hint.host)
 
 
-def _gateway_hops(trace: Trace, line: ParsedLine) -> None:
+def _gateway_hops(trace: Trace, line: ParsedLine, sent_to: str | None = None) -> None:
     rec: EnvoyAccess = line.record  # type: ignore[assignment]
     trace.status = rec.response_code or trace.status
     xff = f"; X-Forwarded-For {rec.x_forwarded_for} (the client pod)" if rec.x_forwarded_for else ""
@@ -343,4 +359,4 @@ def _gateway_hops(trace: Trace, line: ParsedLine) -> None:
     if stopped:
         trace.stopped = stopped
         return
-    _external_hop(trace, line)
+    _external_hop(trace, line, sent_to)

@@ -177,3 +177,81 @@ def test_ingresslab_trace_reads_saved_egress_logs(tmp_path, capsys):
         and "Istio egress gateway (Envoy)" in out
         and "external host edition.cnn.com" in out
     )
+
+
+def test_sandbox_tls_through_the_gateway_is_joined_by_the_connection():
+    """HTTPS passthrough: neither line has a request id; the sidecar's line is found by SNI and time, the
+    gateway's by the address the sidecar connected from (its DOWNSTREAM_REMOTE_ADDRESS)."""
+    import pytest
+
+    pytest.importorskip("ingresslab.commands.shell", reason="the lab's shell is not in this checkout yet")
+    import ingresslab
+
+    lab = ingresslab.connect("sandbox", state=None)
+    lab.sh("istioctl install --set profile=demo -y").check()
+    lab.sh("kubectl label namespace default istio-injection=enabled").check()
+    lab.sh(
+        "kubectl apply -f https://raw.githubusercontent.com/istio/istio/release-1.24/samples/curl/curl.yaml"
+    ).check()
+    google = lab.request(host="www.google.com", path="/", via="egress", from_pod="curl", scheme="https")
+    direct = lab.trace(google)
+    assert google.status == 200 and direct.hops[-1].title == "external host www.google.com"
+    assert direct.hop("sidecar").evidence[0].fields["upstream_cluster"] == "PassthroughCluster"
+    assert lab.diagnose(google).ok
+    lab.sh(
+        """kubectl apply -f - <<EOF
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: cnn}
+spec:
+  hosts: [edition.cnn.com]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: istio-egressgateway}
+spec:
+  selector: {istio: egressgateway}
+  servers:
+  - port: {number: 443, name: tls, protocol: TLS}
+    hosts: [edition.cnn.com]
+    tls: {mode: PASSTHROUGH}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: egressgateway-for-cnn}
+spec:
+  host: istio-egressgateway.istio-system.svc.cluster.local
+  subsets: [{name: cnn}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: direct-cnn-through-egress-gateway}
+spec:
+  hosts: [edition.cnn.com]
+  gateways: [mesh, istio-egressgateway]
+  tls:
+  - match: [{gateways: [mesh], port: 443, sniHosts: [edition.cnn.com]}]
+    route: [{destination: {host: istio-egressgateway.istio-system.svc.cluster.local, subset: cnn, port: {number: 443}}}]
+  - match: [{gateways: [istio-egressgateway], port: 443, sniHosts: [edition.cnn.com]}]
+    route: [{destination: {host: edition.cnn.com, port: {number: 443}}, weight: 100}]
+EOF
+"""
+    ).check()
+    cnn = lab.request(host="edition.cnn.com", path="/politics", via="egress", from_pod="curl", scheme="https")
+    trace = lab.trace(cnn)
+    assert [str(h.component) for h in trace.hops] == [
+        "client",
+        "sidecar",
+        "service",
+        "istio-egressgateway",
+        "app",
+    ]
+    sidecar, gateway = (
+        trace.hop("sidecar").evidence[0].fields,
+        trace.hop("istio-egressgateway").evidence[0].fields,
+    )
+    assert sidecar["upstream_local_address"] == gateway["downstream_remote_address"]
+    assert gateway["requested_server_name"] == "edition.cnn.com"
+    assert trace.hops[-1].dest_addr == gateway["upstream_host"]
