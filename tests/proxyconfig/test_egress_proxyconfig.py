@@ -95,7 +95,7 @@ def _table(lab, args: str) -> list[list[str]]:
     out = lab.sh(SOURCE_POD + f"istioctl proxy-config {args}").check().stdout
     lines = [line for line in out.splitlines() if line.strip()]
     header = lines[0]
-    for name in ("SERVICE FQDN", "DESTINATION RULE", "VHOST NAME", "VIRTUAL SERVICE"):
+    for name in ("SERVICE FQDN", "DESTINATION RULE", "VHOST NAME", "VIRTUAL SERVICE", "OUTLIER CHECK"):
         header = header.replace(name, name.replace(" ", "_"))
     starts = [m.start() for m in re.finditer(r"\S+", header)]
     rows = []
@@ -277,3 +277,12 @@ def test_gateway_without_a_bound_virtual_service_routes_to_blackhole():
     _apply(lab, GATEWAY_DR_VS.split("---\n")[0])
     rows = _table(lab, "route deploy/istio-egressgateway -n istio-system")
     assert rows[1] == ["http.8080", "blackhole:80", "*", "/*", "404"]
+
+
+def test_strict_dns_endpoints_are_the_resolved_addresses(through_gateway):
+    from ingresslab.backends.sandbox.outside import SITES
+
+    rows = _table(through_gateway, 'endpoint "$SOURCE_POD" --cluster "outbound|80||edition.cnn.com"')
+    assert rows[0] == ["ENDPOINT", "STATUS", "OUTLIER CHECK", "CLUSTER"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(f"{ip}:80" for ip in SITES["edition.cnn.com"].addresses)
+    assert {tuple(r[1:]) for r in rows[1:]} == {("HEALTHY", "OK", "outbound|80||edition.cnn.com")}

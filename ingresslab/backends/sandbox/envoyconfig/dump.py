@@ -275,7 +275,8 @@ def clusters_status(cluster, pod: dict) -> dict:
         entry.setdefault("host_statuses", [])
         if not entry["host_statuses"]:
             del entry["host_statuses"]
-    # clusters without an EDS entry (ORIGINAL_DST, BlackHole) are listed too, with no hosts
+    # clusters without an EDS entry (ORIGINAL_DST, BlackHole) are listed too, with no hosts; DNS clusters
+    # (a ServiceEntry's STRICT_DNS) list the addresses Envoy's own lookup of the host returned
     listed = {entry["name"] for entry in status["cluster_statuses"]}
     for section in dump["configs"]:
         if not section["@type"].endswith("ClustersConfigDump"):
@@ -284,7 +285,9 @@ def clusters_status(cluster, pod: dict) -> dict:
             for entry in section.get(key, []):
                 name = entry["cluster"]["name"]
                 if name not in listed:
-                    status["cluster_statuses"].append(
-                        {"name": name, "added_via_api": key.startswith("dynamic")}
-                    )
+                    row: dict = {"name": name, "added_via_api": key.startswith("dynamic")}
+                    hosts = egress.dns_hosts(entry["cluster"]) if key.startswith("dynamic") else []
+                    if hosts:
+                        row["host_statuses"] = hosts
+                    status["cluster_statuses"].append(row)
     return status

@@ -32,6 +32,7 @@ from ingresslab.routing import egress as model
 __all__ = [
     "applicable_destination_rule",
     "block_outbound",
+    "dns_hosts",
     "external_clusters",
     "gateway_tls_listeners",
     "merge_http_routes",
@@ -178,6 +179,35 @@ def external_clusters(cluster, pod: dict, *, gateway: bool) -> tuple[list[dict],
             ]
             assignments.append(b.cluster_load_assignment(name, hosts))
     return out, assignments
+
+
+def dns_hosts(cluster: dict) -> list[dict]:
+    """`/clusters` host statuses of a STRICT_DNS/LOGICAL_DNS cluster: the addresses its host name resolves to
+    (the emulated upstream resolver's A records), on the endpoint's port, healthy."""
+    if cluster.get("type") not in ("STRICT_DNS", "LOGICAL_DNS"):
+        return []
+    from ingresslab.backends.sandbox.outside import sites
+
+    out = []
+    for group in (cluster.get("load_assignment") or {}).get("endpoints") or []:
+        for lb in group.get("lb_endpoints") or []:
+            socket = ((lb.get("endpoint") or {}).get("address") or {}).get("socket_address") or {}
+            site = sites.by_name(str(socket.get("address", "")))
+            addresses = list(site.addresses) if site is not None else []
+            if cluster.get("type") == "LOGICAL_DNS":
+                addresses = addresses[:1]
+            for address in addresses:
+                out.append(
+                    {
+                        "address": {
+                            "socket_address": {"address": address, "port_value": socket.get("port_value")}
+                        },
+                        "health_status": {"eds_health_status": "HEALTHY"},
+                        "weight": 1,
+                        "locality": {},
+                    }
+                )
+    return out
 
 
 # -- sidecar routes and listeners ---------------------------------------------------------------------------
