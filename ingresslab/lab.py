@@ -107,10 +107,21 @@ class Lab:
 
         return collect(self.backend, tail=tail, entry_points=self.entry_points)
 
-    def trace(self, request: Any, *, tail: int | None = 2000):
-        """Rebuild a request's hops from the components' logs. `request` is a Response or a request id."""
+    def trace(self, request: Any, *, tail: int | None = 2000, follow: bool = True):
+        """Rebuild a request's hops from the components' logs. `request` is a Response or a request id.
+
+        With the default tail the logs are followed (`trace.logindex`): read once, then only what was added,
+        which keeps tracing flat however long the logs grow. `follow=False` (or another `tail`) reads and parses
+        every log's last `tail` lines again, as `kubectl logs --tail` would."""
         from ingresslab.logs import ParseReport
         from ingresslab.trace import RequestHint, Topology, correlate, parse_sources
+
+        if follow and tail == 2000:
+            from ingresslab.trace.logindex import tracer_for
+
+            tracer = tracer_for(self)
+            if tracer is not None:
+                return tracer.trace(request)
 
         hint = RequestHint()
         request_id = request

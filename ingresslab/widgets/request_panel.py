@@ -19,7 +19,7 @@ from typing import Any
 from ingresslab.entrypoints import EntryPoint, default_entry_points
 from ingresslab.lab import Lab
 from ingresslab.trace.logindex import one_transaction, tracer_for
-from ingresslab.widgets._html import figure_png, img_tag, table
+from ingresslab.widgets._html import table
 
 __all__ = ["RequestPanel", "RequestReport"]
 
@@ -128,7 +128,8 @@ class RequestPanel:
         self.status = w.HTML()
         self.summary = w.HTML()
         self.hops = w.HTML()
-        self.picture = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        # the hop diagram as inline SVG: crisp, text selectable, themed — and cheap enough to redraw on every Send
+        self.picture = w.HTML()
         self.button.on_click(lambda _: self._clicked())
         self.stop_button.on_click(lambda _: self.stop())
         self._stopping = False
@@ -257,7 +258,7 @@ class RequestPanel:
         self.summary.value = table(["", "count"], self.report_data.summary_rows())
         self.hops.value = trace._repr_html_()
         if self.diagram:
-            self.picture.value = figure_png(trace.diagram())
+            self.picture.value = trace.diagram()._repr_html_()
 
     def report(self) -> RequestReport:
         return self.report_data
@@ -271,5 +272,5 @@ class RequestPanel:
         """The panel's current content as plain HTML (for static renderings)."""
         out = self.report_data._repr_html_()
         if self.diagram and self.report_data.results:
-            out += img_tag(figure_png(self.report_data.results[-1][1].diagram()), "hop diagram")
+            out += self.report_data.results[-1][1].diagram()._repr_html_()
         return out

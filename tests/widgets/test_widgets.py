@@ -39,11 +39,17 @@ def test_request_panel_shows_the_default_backend_for_an_unmatched_host(lab):
     assert "stopped" in panel.hops.value
 
 
-def test_request_panel_diagram_renders_a_png(lab):
+def test_request_panel_draws_the_hop_diagram_as_inline_svg(lab):
     panel = RequestPanel(lab)
     panel.send()
-    assert panel.picture.value[:4] == b"\x89PNG"
-    assert "<img" in panel.html_snapshot()
+    trace = panel.report().results[-1][1]
+    assert panel.picture.value.count("<svg") == 1 and "</svg>" in panel.picture.value
+    pod = trace.hop("pod").pod
+    assert pod in panel.picture.value  # the diagram names the pod that answered this Send
+    assert "<svg" in panel.html_snapshot()
+    off = RequestPanel(lab, diagram=False)
+    off.send()
+    assert off.picture.value == ""
 
 
 def test_request_panel_errors_show_in_the_panel_not_as_exceptions(lab):
