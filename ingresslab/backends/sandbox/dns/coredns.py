@@ -24,7 +24,6 @@ from ingresslab.backends.sandbox.dns.wire import (
     request_size,
     response_size,
     reverse_name,
-    soa_record,
 )
 from ingresslab.backends.sandbox.store import parse_time
 
