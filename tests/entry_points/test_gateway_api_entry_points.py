@@ -59,7 +59,8 @@ def test_nginx_gateway_fabric_serves_the_same_route_and_is_traced_through_the_si
 
 def test_the_wrong_implementation_or_an_unknown_gateway_is_a_clear_error(lab):
     with pytest.raises(
-        IngresslabError, match=r'served by gateway\.nginx\.org/nginx-gateway-controller.*via="gateway-api-nginx"'
+        IngresslabError,
+        match=r'served by gateway\.nginx\.org/nginx-gateway-controller.*via="gateway-api-nginx"',
     ):
         lab.request(host="yuya.example.com", path="/v1", via="gateway-api", gateway="seed-ngf")
     with pytest.raises(IngresslabError, match=r"no Gateway 'nope' in any namespace \(Gateways: "):
