@@ -333,3 +333,26 @@ def test_event_writes_leave_the_seeded_names_alone():
         )
 
     assert names(7) == names(7)
+
+
+def test_the_scheduler_retries_and_binds_once_the_node_fits(lab):
+    _pod(lab, "picky", {"image": "nginx"}, nodeSelector={"disktype": "ssd"})
+    with lab.backend.transaction() as cluster:
+        cluster.store.advance(301)  # past the scheduler's five-minute flush of unschedulable pods
+    _later(lab)
+    (failed,) = lab.backend.list("events", "default", field_selector="reason=FailedScheduling")
+    assert failed["series"]["count"] == 2 and failed["eventTime"] < failed["series"]["lastObservedTime"]
+    rows = _rows(lab.kubectl("describe pod picky").stdout)
+    assert re.fullmatch(r"\d+s \(x2 over 5m\d+s\)", rows[0][2])
+    assert lab.kubectl("label node minikube disktype=ssd").returncode == 0
+    assert _status_row(lab, "picky")[:3] == ["picky", "1/1", "Running"]
+    rows = _rows(lab.kubectl("describe pod picky").stdout)
+    assert [r[1] for r in rows] == [
+        "FailedScheduling",
+        "Scheduled",
+        "Pulling",
+        "Pulled",
+        "Created",
+        "Started",
+    ]
+    assert rows[1][4] == "Successfully assigned default/picky to minikube"

@@ -39,9 +39,16 @@ _EVENT = resolve("events")
 _UID_NAMESPACE = uuid.UUID("6b1f0c3e-3d7a-4b8e-9a51-0e4f2c9d7a10")  # the sandbox's own uuid5 namespace
 
 
+_SERIES_FINISH = 6 * 60  # client-go tools/events: a series not updated for 6 minutes is finished
+
+
 def _micro_time(ts: float) -> str:
     """metav1.MicroTime: RFC 3339 with microseconds."""
     return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse_micro(text: str) -> float:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc).timestamp()
 
 
 def _reference(obj: dict) -> dict:
@@ -55,9 +62,13 @@ def _reference(obj: dict) -> dict:
 
 def _key(event: dict) -> tuple:
     """client-go's correlator key: source, involved object (kind, namespace, name, fieldPath, uid, apiVersion),
-    type, reason and message."""
+    type, reason and message. An events.k8s.io Event (no source) keys on its reporting controller and
+    instance instead, as that API's isomorphic-event cache does (with its action)."""
     involved = event.get("involvedObject") or {}
     source = event.get("source") or {}
+    if not source:
+        source = {"component": event.get("reportingComponent"), "host": event.get("reportingInstance")}
+        source["host"] = f"{source['host']}/{event.get('action') or ''}"
     return (
         source.get("component"),
         source.get("host"),
@@ -152,22 +163,38 @@ class EventRecorder:
         source = {"component": component, **({"host": host} if host else {})}
         key = _key(
             {
-                "source": source,
+                "source": source if instance is None else {},
+                "reportingComponent": component,
+                "reportingInstance": instance,
+                "action": action,
                 "involvedObject": ref,
                 "type": type_,
                 "reason": reason,
                 "message": message,
             }
         )
-        if instance is None:
-            repeat = self._repeat_of(key)
-            if repeat is not None:
+        repeat = self._repeat_of(key)
+        if instance is not None and repeat is not None:
+            # events.k8s.io: a repeat within 6 minutes of the last observation extends the Event's series
+            # (count 2 on the first repeat); after that the series is finished and a new Event starts.
+            series = repeat.get("series") or {}
+            last = series.get("lastObservedTime") or repeat.get("eventTime")
+            if last and now - _parse_micro(last) <= _SERIES_FINISH:
                 updated = {
                     **repeat,
-                    "count": int(repeat.get("count") or 1) + 1,
-                    "lastTimestamp": max(format_time(now), repeat.get("lastTimestamp") or ""),
+                    "series": {
+                        "count": int(series.get("count") or 1) + 1,
+                        "lastObservedTime": _micro_time(now),
+                    },
                 }
                 return store.replace(updated)
+        if instance is None and repeat is not None:
+            updated = {
+                **repeat,
+                "count": int(repeat.get("count") or 1) + 1,
+                "lastTimestamp": max(format_time(now), repeat.get("lastTimestamp") or ""),
+            }
+            return store.replace(updated)
         name = self._free_name(namespace, ref["name"], now)
         event: dict = {
             "apiVersion": "v1",
@@ -205,7 +232,7 @@ class EventRecorder:
             )
         # The Event brings its own uid, so the store draws nothing from the seeded generator for it.
         stored = store.insert(event)
-        if instance is None and self._seen is not None:
+        if self._seen is not None:
             self._seen[key] = (namespace, name)
         return stored
 
@@ -213,8 +240,7 @@ class EventRecorder:
         if self._seen is None:
             self._seen = {}
             for ev in self.cluster.store.list(_EVENT):
-                if ev.get("source"):
-                    self._seen[_key(ev)] = (ev["metadata"]["namespace"], ev["metadata"]["name"])
+                self._seen[_key(ev)] = (ev["metadata"]["namespace"], ev["metadata"]["name"])
         found = self._seen.get(key)
         return self.cluster.store.get(_EVENT, found[1], found[0]) if found else None  # None: deleted since
 

@@ -46,6 +46,7 @@ SCHEDULER = "default-scheduler"
 _IMAGE_BACKOFF = (10, 300)  # the kubelet's image pull back-off: initial, cap (seconds)
 _CRASH_BACKOFF = (10, 300)  # the container restart back-off
 _SYNC = 10.0  # how often the pod worker looks again while backing off
+_UNSCHEDULABLE_FLUSH = 300.0  # the scheduler retries an unschedulable pod at least every 5 minutes
 
 
 def _recorder(cluster: Cluster):
@@ -150,6 +151,8 @@ def schedule(cluster: Cluster, pod: dict) -> bool:
     reason = _unschedulable(cluster, pod)
     if reason is not None:
         recorder.event(pod, WARNING, "FailedScheduling", reason, action="Scheduling")
+        entry = _entries(cluster).setdefault(meta["uid"], {"ns": meta["namespace"], "name": meta["name"]})
+        entry["unscheduled"] = {"next": cluster.store.now + _UNSCHEDULABLE_FLUSH}
         now = format_time(cluster.store.now)
         pod["status"] = {
             "phase": "Pending",
@@ -494,6 +497,9 @@ def catch_up(cluster: Cluster) -> None:
         if pod is None or pod["metadata"].get("uid") != uid:
             entries.pop(uid, None)
             continue
+        if "unscheduled" in entry:
+            _retry_scheduling(cluster, pod, entry, now)
+            continue
         if not any(
             item["next"] <= now
             for group in ("pulls", "crashes", "probes")
@@ -506,6 +512,30 @@ def catch_up(cluster: Cluster) -> None:
             entries.pop(uid, None)
         if changed:
             cluster.update_status(updated)
+
+
+def _retry_scheduling(cluster: Cluster, pod: dict, entry: dict, now: float) -> None:
+    """A pending pod fits now (a node label added, a pod deleted): bind and start it; else, every five
+    minutes, the scheduler says again why not (the Event's series counts up)."""
+    item = entry["unscheduled"]
+    if _unschedulable(cluster, pod) is None:
+        from ingresslab.backends.sandbox.controllers.workloads import set_pod_running
+
+        entry.pop("unscheduled")
+        if len(entry) <= 2:
+            _entries(cluster).pop(pod["metadata"]["uid"], None)
+        updated = clone(pod)
+        updated.pop("status", None)
+        set_pod_running(cluster, updated)
+        cluster.update_status(updated)
+        return
+    while item["next"] <= now:
+        at = item["next"]
+        reason = _unschedulable(cluster, pod) or ""
+        cluster.events.recorder(SCHEDULER, instance=f"{SCHEDULER}-{NODE_NAME}").event(
+            pod, WARNING, "FailedScheduling", reason, action="Scheduling", at=at
+        )
+        item["next"] = at + _UNSCHEDULABLE_FLUSH
 
 
 def _advance(cluster: Cluster, pod: dict, entry: dict, now: float) -> bool:
