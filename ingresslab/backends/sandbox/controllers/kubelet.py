@@ -345,7 +345,7 @@ def start_containers(cluster: Cluster, pod: dict, build_status) -> None:
         if outcome is None:
             images.on_start(cluster, pod, container, now)
             continue
-        _exited(cluster, pod, container, outcome, now, first=True)
+        _exited(cluster, pod, container, outcome, now)
     _probe_readiness(cluster, pod, now)
 
 
@@ -377,8 +377,6 @@ def _pull_failed_status(cluster: Cluster, pod: dict, failed: dict[str, tuple[str
             elif init_failed:
                 cs.update(state=_waiting("PodInitializing"), ready=False, started=False, imageID="")
                 cs.pop("containerID", None)
-    status.pop("startTime", None)
-    status["startTime"] = now
     names = [c["name"] for c in pod["spec"].get("containers") or [] if c["name"] in failed or init_failed]
     _not_ready_conditions(pod, names, now)
     if init_failed:
@@ -392,9 +390,7 @@ def _pull_failed_status(cluster: Cluster, pod: dict, failed: dict[str, tuple[str
                 )
 
 
-def _exited(
-    cluster: Cluster, pod: dict, container: dict, outcome: tuple[int, str], at: float, *, first: bool
-) -> None:
+def _exited(cluster: Cluster, pod: dict, container: dict, outcome: tuple[int, str], at: float) -> None:
     """The container's command ended: its output in its log, a terminated state, the restart policy's say."""
     code, output = outcome
     meta = pod["metadata"]
@@ -449,7 +445,7 @@ def _probe_failure(pod: dict, container: dict) -> str | None:
     port = int(port)
     path = get.get("path") or "/"
     answer = images.probe(container, port, path)
-    if answer is None or answer == "unknown":
+    if answer is None:
         return None
     ip = (pod.get("status") or {}).get("podIP", "")
     if answer == "refused":
@@ -463,13 +459,15 @@ def _probe_failure(pod: dict, container: dict) -> str | None:
 def _probe_readiness(cluster: Cluster, pod: dict, at: float) -> None:
     failing = []
     for container in pod["spec"].get("containers") or []:
+        cs = next(c for c in pod["status"].get("containerStatuses") or [] if c["name"] == container["name"])
+        if "running" not in (cs.get("state") or {}):
+            continue  # probes run against running containers only
         message = _probe_failure(pod, container)
         if message is None:
             continue
         delay = float((container.get("readinessProbe") or {}).get("initialDelaySeconds") or 0)
         period = float((container.get("readinessProbe") or {}).get("periodSeconds") or 10)
         failing.append(container["name"])
-        cs = next(c for c in pod["status"].get("containerStatuses") or [] if c["name"] == container["name"])
         cs["ready"] = False
         meta = pod["metadata"]
         entry = _entries(cluster).setdefault(meta["uid"], {"ns": meta["namespace"], "name": meta["name"]})
