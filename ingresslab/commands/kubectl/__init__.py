@@ -14,6 +14,7 @@ from ingresslab.commands.kubectl.annotate import annotate
 from ingresslab.commands.kubectl.clusterinfo import auth, cluster_info, edit
 from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, run_guarded
 from ingresslab.commands.kubectl.containers import debug, exec_, logs
+from ingresslab.commands.kubectl.explain import explain
 from ingresslab.commands.kubectl.expose import expose
 from ingresslab.commands.kubectl.flags import FlagError
 from ingresslab.commands.kubectl.inspect import api_resources, describe, version, wait
@@ -55,6 +56,7 @@ VERBS: dict[str, Verb] = {
     "cluster-info": cluster_info,
     "auth": auth,
     "edit": edit,
+    "explain": explain,
 }
 
 
