@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 import yaml
@@ -19,7 +20,7 @@ from ingresslab.commands.kubectl.flags import Flag, parse_flags
 from ingresslab.commands.kubectl.imperative import dry_run, merge_patch, normalise_argv
 from ingresslab.commands.kubectl.kustomize import kustomized_manifests
 from ingresslab.commands.result import CommandResult
-from ingresslab.errors import ApiError, NotFound
+from ingresslab.errors import AlreadyExists, ApiError, NotFound
 from ingresslab.kube import printers
 from ingresslab.kube.crds import CRD_KEY
 from ingresslab.kube.manifests import ManifestError, load_manifests
@@ -70,11 +71,13 @@ _APPLY_FLAGS = [
     Flag("server-side", value=False),
     Flag("force-conflicts", value=False),
     Flag("field-manager"),
+    Flag("dry-run"),
 ]
 
 
 def apply(ctx: KubectlContext, argv: list[str]) -> CommandResult:
-    p = parse_flags(argv, _APPLY_FLAGS)
+    p = parse_flags(normalise_argv(argv), _APPLY_FLAGS)
+    mode = dry_run(p)
     files = p.get("filename") or []
     target = p.get("kustomize")
     if files and target:
@@ -89,7 +92,9 @@ def apply(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     if not manifests:
         raise fail("no objects passed to apply")
     _check_types(ctx, manifests)
-    return _each(ctx, manifests, p.get("namespace"), "server-side" if p.get("server-side") else "apply")
+    return _each(
+        ctx, manifests, p.get("namespace"), "server-side" if p.get("server-side") else "apply", dry=mode
+    )
 
 
 def _sets_other_values(manifest: object, live: object, *, atomic_lists: bool) -> bool:
@@ -111,13 +116,64 @@ def _sets_other_values(manifest: object, live: object, *, atomic_lists: bool) ->
     return manifest != live
 
 
-def _each(ctx: KubectlContext, manifests: list, namespace: object, mode: str) -> CommandResult:
+def _removes_fields(applied: object, manifest: object) -> bool:
+    """Whether the manifest drops a field its last apply set (then the three-way patch deletes it)."""
+    if isinstance(applied, dict) and isinstance(manifest, dict):
+        return any(
+            key not in manifest or _removes_fields(value, manifest[key]) for key, value in applied.items()
+        )
+    return False
+
+
+def _dry_run_action(
+    ctx: KubectlContext, rtype: ResourceType, obj: dict, namespace: object, mode: str, dry: str
+) -> str:
+    """What an apply or create would do, without doing it: nothing is stored (a server dry run still fails
+    where the server would refuse the create; a client dry run of create asks the server nothing)."""
+    if mode == "create" and dry == "client":
+        return "created"
+    meta = obj.get("metadata") or {}
+    ns = meta.get("namespace") or (str(namespace) if namespace else None)
+    try:
+        live = ctx.backend.get(rtype.key, meta.get("name", ""), ns)
+    except NotFound:
+        return "serverside-applied" if mode == "server-side" else "created"
+    if mode == "create":
+        raise AlreadyExists(f'{rtype.qualified_plural} "{meta.get("name", "")}" already exists')
+    if mode == "server-side":
+        return "serverside-applied"
+    if dry == "client":  # kubectl computes no patch in a client dry run: an existing object is "configured"
+        return "configured"
+    atomic = rtype.custom or rtype.key == CRD_KEY
+    annotations = (live.get("metadata") or {}).get("annotations") or {}
+    try:
+        applied = json.loads(annotations.get("kubectl.kubernetes.io/last-applied-configuration") or "{}")
+    except ValueError:
+        applied = {}
+    # what kubectl records as last applied: the manifest with its namespace and an annotations map
+    modified = copy.deepcopy(obj)
+    modified_meta = modified.setdefault("metadata", {})
+    modified_meta.setdefault("annotations", {})
+    if rtype.namespaced:
+        modified_meta.setdefault("namespace", ns or ctx.namespace(None))
+    changed = _sets_other_values(obj, live, atomic_lists=atomic) or _removes_fields(applied, modified)
+    return "configured" if changed else "unchanged"
+
+
+def _each(
+    ctx: KubectlContext, manifests: list, namespace: object, mode: str, *, dry: str = "none"
+) -> CommandResult:
     out, err, warnings = [], [], []
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "")
     for m in manifests:
         rtype = _kind_of(ctx, m.obj)
         name = m.obj.get("metadata", {}).get("name", "")
         try:
-            if mode in ("apply", "server-side"):
+            if dry != "none":
+                action = _dry_run_action(ctx, rtype, m.obj, namespace, mode, dry)
+                out.append(f"{kind_group(rtype)}/{name} {action}{suffix}")
+                sent = dry == "server" and action != "unchanged"
+            elif mode in ("apply", "server-side"):
                 result = ctx.backend.apply(m.obj, namespace=str(namespace) if namespace else None)
                 action = result.action
                 atomic = rtype.custom or rtype.key == CRD_KEY
@@ -178,11 +234,12 @@ def create(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     if generated is not None:
         return generated
     flags = [*_FILE_FLAGS, Flag("dry-run")]
-    p = parse_flags(argv, flags)
+    p = parse_flags(normalise_argv(argv), flags)
     if p.get("filename"):
+        mode = dry_run(p)
         manifests = _load(ctx, p.get("filename"), bool(p.get("recursive")))  # type: ignore[arg-type]
         _check_types(ctx, manifests)
-        return _each(ctx, manifests, p.get("namespace"), "create")
+        return _each(ctx, manifests, p.get("namespace"), "create", dry=mode)
     if not p.args:
         raise fail("must specify one of -f and -k")
     raise fail(
@@ -253,8 +310,22 @@ def delete(ctx: KubectlContext, argv: list[str]) -> CommandResult:
 
 def label(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     p = parse_flags(
-        argv, [Flag("namespace", "n"), Flag("overwrite", value=False), Flag("context"), Flag("output", "o")]
+        normalise_argv(argv),
+        [
+            Flag("namespace", "n"),
+            Flag("overwrite", value=False),
+            Flag("context"),
+            Flag("output", "o"),
+            Flag("dry-run"),
+        ],
     )
+    mode = dry_run(p)
+    output = str(p.get("output") or "")
+    if output and output not in ("yaml", "json", "name"):
+        raise fail(
+            f'unable to match a printer suitable for the output format "{output}", allowed formats are: '
+            "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
+        )
     args = list(p.args)
     if not args:
         raise fail("one or more resources must be specified as <resource> <name> or <resource>/<name>")
@@ -283,32 +354,56 @@ def label(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         if value is not None and not _LABEL_VALUE.match(value):
             raise fail(f'invalid label value: "{key}={value}": {_LABEL_VALUE_MESSAGE}')
     out = []
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
     for rtype, name in targets:
         before = ctx.backend.get(rtype.key, name, p.get("namespace"))  # type: ignore[arg-type]
-        bad = next((k for k, v in changes.items() if v is not None and _label_key_error(k)), None)
-        if bad is not None:
-            raise KubectlError(
-                f'The {rtype.kind} "{name}" is invalid: metadata.labels: Invalid value: "{bad}": {_label_key_error(bad)}'
-            )
-        for key, value in changes.items():
-            if value is None and key not in (before["metadata"].get("labels") or {}):
-                out.append(f'label "{key}" not found.')
-        try:
-            after = ctx.backend.label(
-                rtype.key, name, changes, p.get("namespace"), overwrite=bool(p.get("overwrite"))
-            )  # type: ignore[arg-type]
-        except ApiError as exc:
-            raise fail(exc.message) from None
         old_labels = before["metadata"].get("labels") or {}
-        new_labels = after["metadata"].get("labels") or {}
-        # kubectl's rule: unchanged → "not labeled"; smaller without --overwrite → "unlabeled"
+        # kubectl labels its own copy first (labelFunc): a client dry run stops there
+        clash = [
+            f"'{k}' already has a value ({old_labels[k]}), and --overwrite is false"
+            for k, v in changes.items()
+            if v is not None and k in old_labels and old_labels[k] != v and not p.get("overwrite")
+        ]
+        if clash:
+            raise fail(clash[0] if len(clash) == 1 else "[" + ", ".join(clash) + "]")
+        shown = copy.deepcopy(before)
+        new_labels = dict(old_labels)
+        for key, value in changes.items():
+            if value is None:
+                new_labels.pop(key, None)
+            else:
+                new_labels[key] = value
+        if new_labels or "labels" in shown["metadata"]:
+            shown["metadata"]["labels"] = new_labels
+        if mode != "client":
+            bad = next((k for k, v in changes.items() if v is not None and _label_key_error(k)), None)
+            if bad is not None:
+                raise KubectlError(
+                    f'The {rtype.kind} "{name}" is invalid: metadata.labels: Invalid value: "{bad}": {_label_key_error(bad)}'
+                )
+            for key, value in changes.items():
+                if value is None and key not in old_labels:
+                    out.append(f'label "{key}" not found.')
+        if mode == "none":
+            try:
+                ctx.backend.label(
+                    rtype.key, name, changes, p.get("namespace"), overwrite=bool(p.get("overwrite"))
+                )  # type: ignore[arg-type]
+            except ApiError as exc:
+                raise fail(exc.message) from None
+        # kubectl's rule (updateDataChangeMsg): unchanged → "not labeled"; shorter without --overwrite → "unlabeled"
         if old_labels == new_labels:
             message = "not labeled"
-        elif len(new_labels) < len(old_labels) and not p.get("overwrite"):
+        elif len(json.dumps(new_labels)) < len(json.dumps(old_labels)) and not p.get("overwrite"):
             message = "unlabeled"
         else:
             message = "labeled"
-        out.append(f"{kind_group(rtype)}/{name} {message}")
+        if output in ("yaml", "json"):  # the object kubectl labeled locally, as it fetched it
+            out.append((printers.print_yaml(shown) if output == "yaml" else printers.print_json(shown))[:-1])
+        elif output == "name":
+            out.append(f"{kind_group(rtype)}/{name}")
+        else:
+            out.append(f"{kind_group(rtype)}/{name} {message}{suffix}")
     return CommandResult("".join(f"{x}\n" for x in out))
 
 
@@ -336,7 +431,17 @@ def _label_key_error(key: str) -> str | None:
 
 
 def scale(ctx: KubectlContext, argv: list[str]) -> CommandResult:
-    p = parse_flags(argv, [Flag("namespace", "n"), Flag("replicas"), Flag("context")])
+    p = parse_flags(
+        normalise_argv(argv),
+        [Flag("namespace", "n"), Flag("replicas"), Flag("context"), Flag("dry-run"), Flag("output", "o")],
+    )
+    mode = dry_run(p)
+    output = str(p.get("output") or "")
+    if output and output not in ("yaml", "json", "name"):
+        raise fail(
+            f'unable to match a printer suitable for the output format "{output}", allowed formats are: '
+            "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
+        )
     if p.get("replicas") is None:
         raise fail('required flag(s) "replicas" not set')
     try:
@@ -356,11 +461,21 @@ def scale(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         raise fail("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
     rtype = resolve_type(kind, ctx)
     try:
-        ctx.backend.patch(rtype.key, name, {"spec": {"replicas": replicas}}, p.get("namespace"))  # type: ignore[arg-type]
+        before = ctx.backend.get(rtype.key, name, p.get("namespace"))  # type: ignore[arg-type]
     except NotFound:
         # kubectl scale resolves its targets first (ignoring NotFound) and then has nothing to scale
         raise fail("no objects passed to scale") from None
-    return CommandResult(f"{kind_group(rtype)}/{name} scaled\n")
+    if mode == "none":
+        ctx.backend.patch(rtype.key, name, {"spec": {"replicas": replicas}}, p.get("namespace"))  # type: ignore[arg-type]
+    # -o prints the object as kubectl fetched it, before scaling (RunScale prints info.Object)
+    if output == "yaml":
+        return CommandResult(printers.print_yaml(before))
+    if output == "json":
+        return CommandResult(printers.print_json(before))
+    if output == "name":
+        return CommandResult(f"{kind_group(rtype)}/{name}\n")
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
+    return CommandResult(f"{kind_group(rtype)}/{name} scaled{suffix}\n")
 
 
 def patch(ctx: KubectlContext, argv: list[str]) -> CommandResult:
