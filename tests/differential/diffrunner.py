@@ -214,7 +214,8 @@ def unsettled(api: Api, namespace: str) -> str | None:
                 return f"{kind} {obj['metadata']['name']} generation"
             counts = [status.get(k, 0) for k in ("replicas", "readyReplicas", "availableReplicas")]
             if kind == "deployment":
-                counts.append(status.get("updatedReplicas", 0))
+                if not spec.get("paused"):  # a paused Deployment keeps its old pods: none is "updated"
+                    counts.append(status.get("updatedReplicas", 0))
                 if want and not any(
                     c["type"] == "Available" and c["status"] == "True" for c in status.get("conditions", [])
                 ):

@@ -175,6 +175,12 @@ def reconcile_deployment(cluster: Cluster, event: Event) -> None:
     rs_name = f"{meta['name']}-{template_hash}"
     replicas = int(spec.get("replicas", 1))
     owned = owned_by(cluster, deploy, "replicasets")
+    if spec.get("paused"):
+        # DeploymentController.sync: a paused Deployment rolls nothing (no new ReplicaSet for a changed
+        # template, old ones keep their pods) but is still scaled, through its one active ReplicaSet.
+        _scale_paused(cluster, deploy, [rs for _, rs in owned], rs_name, replicas)
+        _deployment_status(cluster, cluster.store.get(event[1], meta["name"], namespace))
+        return
     current = None
     for _, rs in owned:
         if rs["metadata"]["name"] == rs_name:
@@ -224,6 +230,35 @@ def reconcile_deployment(cluster: Cluster, event: Event) -> None:
     _deployment_status(cluster, cluster.store.get(event[1], meta["name"], namespace))
 
 
+def _scale_paused(cluster: Cluster, deploy: dict, owned: list[dict], rs_name: str, replicas: int) -> None:
+    """deploymentutil.FindActiveOrLatest and scale: the only active ReplicaSet (else, when none is active, the
+    template's own or the newest) goes to the Deployment's replicas; with several active, nothing here."""
+    new = next((rs for rs in owned if rs["metadata"]["name"] == rs_name), None)
+    active = [rs for rs in owned if rs["spec"].get("replicas", 0) != 0]
+    if len(active) == 1:
+        target = active[0]
+    elif active or not owned:
+        return
+    else:
+        target = new or max(
+            owned,
+            key=lambda rs: (
+                rs["metadata"].get("creationTimestamp") or "",
+                int((rs["metadata"].get("annotations") or {}).get("deployment.kubernetes.io/revision") or 0),
+            ),
+        )
+    before = target["spec"].get("replicas", 1)
+    if before == replicas:
+        return
+    target = clone(target)
+    target["spec"]["replicas"] = replicas
+    target["metadata"].setdefault("annotations", {})["deployment.kubernetes.io/desired-replicas"] = str(
+        replicas
+    )
+    cluster.update(target)
+    _scaled(cluster, deploy, target["metadata"]["name"], before, replicas)
+
+
 def _scaled(cluster: Cluster, deploy: dict, rs_name: str, before: int, after: int) -> None:
     """The deployment controller's event for resizing an existing ReplicaSet (1.31 wording)."""
     direction = "up" if after > before else "down"
@@ -239,15 +274,24 @@ def _deployment_status(cluster: Cluster, deploy: dict | None) -> None:
     if deploy is None:
         return
     pods = []
+    updated = 0  # pods of the ReplicaSet of the current template (a paused Deployment may not have one yet)
+    paused = bool(deploy.get("spec", {}).get("paused"))
     for _, rs in owned_by(cluster, deploy, "replicasets"):
-        pods += [p for _, p in owned_by(cluster, rs, "pods")]
+        mine = [p for _, p in owned_by(cluster, rs, "pods")]
+        pods += mine
+        if rs["metadata"]["name"] == _current_rs_name(deploy):
+            updated += len(mine)
+    if not paused:
+        updated = len(pods)  # the sandbox rolls at once: every pod is of the current template
     ready = sum(1 for p in pods if pod_ready(p))
     replicas = int(deploy.get("spec", {}).get("replicas", 1))
     now = format_time(cluster.store.now)
     old_status = deploy.get("status") or {}
     status = {"observedGeneration": deploy["metadata"].get("generation", 1)}
     if pods:
-        status.update(replicas=len(pods), updatedReplicas=len(pods))
+        status["replicas"] = len(pods)
+    if updated:
+        status["updatedReplicas"] = updated
     if ready:
         status.update(readyReplicas=ready, availableReplicas=ready)
     unavailable = replicas - ready
@@ -264,7 +308,17 @@ def _deployment_status(cluster: Cluster, deploy: dict | None) -> None:
             "lastUpdateTime": now,
             "lastTransitionTime": now,
         },
+        # checkPausedConditions: a paused Deployment's progress is Unknown (no deadline runs while paused)
         {
+            "type": "Progressing",
+            "status": "Unknown",
+            "reason": "DeploymentPaused",
+            "message": "Deployment is paused",
+            "lastUpdateTime": now,
+            "lastTransitionTime": now,
+        }
+        if paused
+        else {
             "type": "Progressing",
             "status": "True",
             "reason": "NewReplicaSetAvailable",
@@ -279,9 +333,16 @@ def _deployment_status(cluster: Cluster, deploy: dict | None) -> None:
         "deployment.kubernetes.io/revision"
     )
     annotations = deploy["metadata"].get("annotations") or {}
-    if {k: v for k, v in old_status.items() if k != "conditions"} != {
-        k: v for k, v in status.items() if k != "conditions"
-    } or (revision and annotations.get("deployment.kubernetes.io/revision") != revision):
+
+    def reasons(s: dict) -> list:
+        return [(c.get("type"), c.get("reason")) for c in s.get("conditions") or ()]
+
+    if (
+        {k: v for k, v in old_status.items() if k != "conditions"}
+        != {k: v for k, v in status.items() if k != "conditions"}
+        or (revision and annotations.get("deployment.kubernetes.io/revision") != revision)
+        or reasons(old_status) != reasons(status)
+    ):
         deploy = clone(deploy)
         deploy["status"] = status
         if revision:
