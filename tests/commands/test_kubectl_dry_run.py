@@ -104,3 +104,22 @@ def test_apply_and_create_dry_runs(kubectl):
         'Error from server (AlreadyExists): error when creating "settings.yaml": '
         'configmaps "settings" already exists\n'
     )
+
+
+def test_apply_dry_run_output(kubectl):
+    created = kubectl("apply -f settings.yaml --dry-run=client -o yaml").stdout
+    assert created.startswith('apiVersion: v1\ndata:\n  a: "1"\nkind: ConfigMap\nmetadata:\n  annotations:\n')
+    assert (
+        '"metadata":{"annotations":{},"labels":{"app":"settings"},"name":"settings","namespace":"default"}'
+        in (created)
+    )
+    assert kubectl("apply -f settings.yaml --dry-run=client -o name").stdout == "configmap/settings\n"
+    both = kubectl("apply -f settings.yaml -f settings-b.yaml --dry-run=client -o yaml").stdout
+    assert both.startswith("apiVersion: v1\nitems:\n") and both.endswith("kind: List\nmetadata: {}\n")
+    assert kubectl("get cm settings").returncode == 1
+    kubectl("apply -f settings.yaml")
+    patched = kubectl("apply -f settings-b.yaml --dry-run=server -o json").stdout
+    assert '"b": "two"' in patched
+    assert kubectl("get cm settings -o jsonpath={.data}").stdout == '{"a":"1"}'
+    bad = kubectl("apply -f settings.yaml -o wide")
+    assert bad.stderr.startswith('error: unable to match a printer suitable for the output format "wide"')

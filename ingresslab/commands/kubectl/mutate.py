@@ -22,6 +22,7 @@ from ingresslab.commands.kubectl.kustomize import kustomized_manifests
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import AlreadyExists, ApiError, NotFound
 from ingresslab.kube import printers
+from ingresslab.kube.apply import merge_for_apply, with_last_applied
 from ingresslab.kube.crds import CRD_KEY
 from ingresslab.kube.manifests import ManifestError, load_manifests
 from ingresslab.kube.resources import ResourceType, UnknownResourceType
@@ -92,8 +93,19 @@ def apply(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     if not manifests:
         raise fail("no objects passed to apply")
     _check_types(ctx, manifests)
+    output = str(p.get("output") or "")
+    if output and output not in ("yaml", "json", "name"):
+        raise fail(
+            f'unable to match a printer suitable for the output format "{output}", allowed formats are: '
+            "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
+        )
     return _each(
-        ctx, manifests, p.get("namespace"), "server-side" if p.get("server-side") else "apply", dry=mode
+        ctx,
+        manifests,
+        p.get("namespace"),
+        "server-side" if p.get("server-side") else "apply",
+        dry=mode,
+        output=output,
     )
 
 
@@ -160,18 +172,47 @@ def _dry_run_action(
     return "configured" if changed else "unchanged"
 
 
+def _shown_by_dry_run(
+    ctx: KubectlContext, rtype: ResourceType, obj: dict, namespace: object, dry: str
+) -> dict:
+    """The object `apply --dry-run -o yaml|json` prints: a new one as kubectl would send it (the manifest in its
+    namespace, with the last-applied annotation); an existing one as fetched (client) or as patched (server)."""
+    manifest = copy.deepcopy(obj)
+    meta = manifest.setdefault("metadata", {})
+    if rtype.namespaced:
+        meta.setdefault("namespace", str(namespace) if namespace else ctx.namespace(None))
+    try:
+        live = ctx.backend.get(rtype.key, meta.get("name", ""), meta.get("namespace"))
+    except NotFound:
+        return with_last_applied(manifest)
+    return live if dry == "client" else merge_for_apply(live, manifest)
+
+
 def _each(
-    ctx: KubectlContext, manifests: list, namespace: object, mode: str, *, dry: str = "none"
+    ctx: KubectlContext,
+    manifests: list,
+    namespace: object,
+    mode: str,
+    *,
+    dry: str = "none",
+    output: str = "",
 ) -> CommandResult:
     out, err, warnings = [], [], []
+    shown: list[dict] = []  # what -o yaml|json prints, once every object is done
     suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "")
     for m in manifests:
         rtype = _kind_of(ctx, m.obj)
         name = m.obj.get("metadata", {}).get("name", "")
         try:
             if dry != "none":
+                if output in ("yaml", "json"):
+                    shown.append(_shown_by_dry_run(ctx, rtype, m.obj, namespace, dry))
                 action = _dry_run_action(ctx, rtype, m.obj, namespace, mode, dry)
-                out.append(f"{kind_group(rtype)}/{name} {action}{suffix}")
+                line = f"{kind_group(rtype)}/{name}"
+                if output != "name":
+                    line += f" {action}{suffix}"
+                if output not in ("yaml", "json"):
+                    out.append(line)
                 sent = dry == "server" and action != "unchanged"
             elif mode in ("apply", "server-side"):
                 result = ctx.backend.apply(m.obj, namespace=str(namespace) if namespace else None)
@@ -181,7 +222,10 @@ def _each(
                     action = "configured"
                 if mode == "server-side":
                     action = "serverside-applied"
-                out.append(f"{kind_group(rtype)}/{name} {action}")
+                if output in ("yaml", "json"):
+                    shown.append(result.object)
+                else:
+                    out.append(f"{kind_group(rtype)}/{name}" + ("" if output == "name" else f" {action}"))
                 sent = action != "unchanged"  # an unchanged apply sends no request, so hears no warning
             else:
                 ctx.backend.create(m.obj, namespace=str(namespace) if namespace else None)
@@ -192,11 +236,16 @@ def _each(
             # kubectl names the step that failed: creating for new objects, patching for existing ones.
             verb = "creating" if mode == "create" or not _exists(ctx, rtype, m.obj, namespace) else "patching"
             err.append(exc.kubectl_text(f'{verb} "{m.source}"'))
-    return CommandResult(
-        "".join(f"{line}\n" for line in out),
-        "".join(f"{line}\n" for line in [*warnings, *err]),
-        1 if err else 0,
-    )
+    text = "".join(f"{line}\n" for line in out)
+    if shown:
+        # apply prints one object alone, several as a corev1.List (whose ListMeta is empty)
+        doc = (
+            shown[0]
+            if len(shown) == 1
+            else {"apiVersion": "v1", "items": shown, "kind": "List", "metadata": {}}
+        )
+        text += printers.print_yaml(doc) if output == "yaml" else printers.print_json(doc)
+    return CommandResult(text, "".join(f"{line}\n" for line in [*warnings, *err]), 1 if err else 0)
 
 
 def _warnings(rtype: ResourceType, obj: dict) -> list[str]:
