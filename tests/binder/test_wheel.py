@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import sysconfig
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -19,10 +16,9 @@ PROBE = (
     "import json, ingresslab\n"
     "from ingresslab.launcher import prepare_workspace\n"
     "from ingresslab.runner import notebooks_dir\n"
-    "from ingresslab.logs.fastpath import accelerated\n"
     "w = prepare_workspace()\n"
     "print(json.dumps({'package': ingresslab.__file__, 'notebooks': str(notebooks_dir()), 'path': str(w.path),\n"
-    "                  'from_checkout': w.from_checkout, 'copied': w.copied, 'accelerated': accelerated()}))\n"
+    "                  'from_checkout': w.from_checkout, 'copied': w.copied}))\n"
 )
 
 
@@ -45,13 +41,9 @@ def test_an_installed_wheel_ships_the_notebooks_and_copies_them_to_the_learners_
     assert (repo_copy / "tests/reference/go/kube/go.mod").is_file()
     stray = [n for n in names if not n.startswith("ingresslab/") and ".dist-info/" not in n]
     assert not stray, f"only the package ships, not the reference cluster or other test files: {stray[:5]}"
-    compiled = [name for name in names if name.startswith("ingresslab/logs/_scan.")]
-    assert not any(name.endswith(".c") for name in compiled), "the C source belongs in the sdist only"
-    can_compile = (shutil.which("cc") or shutil.which("gcc")) and Path(
-        sysconfig.get_paths()["include"], "Python.h"
-    ).exists()
-    if can_compile:
-        assert compiled, "a compiler is present, yet the wheel lacks ingresslab.logs._scan"
+    # pure Python: one wheel for every platform Binder or JupyterHub installs it on
+    assert wheel.name.endswith("-py3-none-any.whl"), wheel.name
+    assert not [n for n in names if n.endswith((".so", ".pyd", ".c"))]
 
     site = tmp_path / "site"
     install = subprocess.run(
@@ -74,4 +66,3 @@ def test_an_installed_wheel_ships_the_notebooks_and_copies_them_to_the_learners_
     assert seen["path"] == str(home / "ingresslab-notebooks") and not seen["from_checkout"]
     assert "00-start-here.ipynb" in seen["copied"] and "istio-deepdive/depl-helloworld.yaml" in seen["copied"]
     assert (home / "ingresslab-notebooks" / "istio-deepdive" / "depl-helloworld.yaml").is_file()
-    assert seen["accelerated"] == bool(compiled)  # the installed wheel's own compiled module loads
