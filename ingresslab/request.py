@@ -101,6 +101,12 @@ def _new_id(lab: Any) -> str:
     return lab.backend.new_request_id() if isinstance(lab.backend, RequestIds) else uuid.uuid4().hex
 
 
+def _context_namespace(lab: Any) -> str:
+    """The current context's namespace, where `kubectl exec` looks without `-n` ("default" when it sets none)."""
+    found = lab.kubectl(["config", "view", "--minify", "-o", "jsonpath={..namespace}"])
+    return found.stdout.strip() if found.returncode == 0 and found.stdout.strip() else "default"
+
+
 def _exec_target(lab: Any, from_pod: str, namespace: str) -> str:
     """`from_pod` as kubectl exec takes it: a pod's name, or `deploy/NAME` when only a Deployment has it."""
     if "/" in from_pod:
@@ -145,10 +151,11 @@ def send_request(
     scheme: str = "http",
 ) -> Response:
     """Send one request through `via`; with `from_pod` (a pod name or `deploy/NAME` in `namespace`, which
-    then defaults to "default"), curl runs inside that pod through `kubectl exec`, as `via="egress"` needs."""
+    then defaults to the context's namespace, as for `kubectl exec`), curl runs inside that pod through
+    `kubectl exec`, as `via="egress"` needs."""
     request_id = request_id or _new_id(lab)
     if from_pod and namespace is None:
-        namespace = "default"
+        namespace = _context_namespace(lab)
     namespace = namespace or "application"
     url, extra = entry_url(
         lab,

@@ -95,6 +95,7 @@ class RequestPanel:
         path: str = "/v1",
         service: str = "dest-svc-v1",
         gateway: str = "",
+        from_pod: str = "",
         diagram: bool = True,
     ) -> None:
         import ipywidgets as w
@@ -119,6 +120,12 @@ class RequestPanel:
             placeholder="NAMESPACE/NAME",
             tooltip=f"for via={' or '.join(needs_gateway) or 'gateway-api'}",
         )
+        self.from_pod = w.Text(
+            value=from_pod,
+            description="from pod",
+            placeholder="deploy/NAME or a pod",
+            tooltip="for via=egress: the pod curl runs in (kubectl exec), in the context's namespace",
+        )
         self.count = w.BoundedIntText(value=1, min=1, max=1000, description="count")
         self.button = w.Button(description="Send", button_style="primary", icon="paper-plane")
         self.stop_button = w.Button(
@@ -138,7 +145,7 @@ class RequestPanel:
         self.widget = w.VBox(
             [
                 controls,
-                w.HBox([self.service, self.gateway]),
+                w.HBox([self.service, self.gateway, self.from_pod]),
                 w.HBox([self.count, self.button, self.stop_button]),
                 self.progress,
                 self.status,
@@ -220,6 +227,8 @@ class RequestPanel:
         options = {"service": self.service.value} if "service" in wanted else {}
         if "gateway" in wanted:
             options["gateway"] = self.gateway.value
+        if "from_pod" in wanted:
+            options["from_pod"] = self.from_pod.value
         with one_transaction(self.lab.backend):  # the id, the clock and curl share one state save
             response = self.lab.request(
                 host=self.host.value, path=self.path.value, via=self.via.value, **options
