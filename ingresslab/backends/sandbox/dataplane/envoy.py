@@ -5,7 +5,8 @@ Each proxy appends one access line per request in Istio's default text format. F
   x-request-id generated when absent (a UUIDv4 whose 15th hex digit `9` marks it sampled, as the demo
   profile's 100 % tracing does), route by virtual host and path; no route → 404 `NR route_not_found`.
 - Client side (gateway, sidecar outbound): cluster `outbound|port|subset|fqdn`, endpoints from the
-  Service (subset labels from a DestinationRule), random choice, mTLS with SNI `outbound_.port_.subset_.fqdn`
+  Service (subset labels from a DestinationRule the proxy sees: its namespace's, the service's or
+  istio-system's, by exportTo; a subset defined elsewhere is a cluster it lacks), random choice, mTLS with SNI `outbound_.port_.subset_.fqdn`
   to injected endpoints; Istio's default retry policy (2 retries on connect-failure or a 503, other hosts
   first, 0–25 ms backoff). No endpoints → 503 `UH no_healthy_upstream`; no Service → 503 `NC`.
 - Sidecar inbound: cluster `inbound|<port>||`, route `default`, to the app from 127.0.0.6, downstream remote
@@ -31,7 +32,14 @@ from ingresslab.routing.istio import convert_with_sources, gateway_listeners
 from ingresslab.routing.model import ClusterKey, Listener, select
 from ingresslab.routing.names import inbound_cluster, resolve_host, service_fqdn
 
-__all__ = ["gateway", "gateway_config", "new_request_id", "sidecar_inbound", "sidecar_outbound"]
+__all__ = [
+    "gateway",
+    "gateway_config",
+    "new_request_id",
+    "sidecar_inbound",
+    "sidecar_outbound",
+    "visible_destination_rules",
+]
 
 SERVER = "istio-envoy"
 _CONNECT_DETAILS = (
@@ -100,13 +108,139 @@ def gateway_config(cluster, pod: dict) -> list[Listener]:
     return net.cached(cluster, f"gateway:{pod['metadata']['name']}", build)
 
 
-def _subset_labels(cluster, key: ClusterKey) -> dict | None:
+ROOT_NAMESPACE = "istio-system"
+
+
+def _rule_namespace(rule: dict) -> str:
+    return rule["metadata"].get("namespace") or "default"
+
+
+def _rule_host(rule: dict) -> str:
+    written = str((rule.get("spec") or {}).get("host", ""))
+    return written if written in ("", "*") else resolve_host(written, _rule_namespace(rule))
+
+
+def _export_to(rule: dict) -> frozenset[str]:
+    """A rule's exportTo; one with a workloadSelector is never exported (istiod treats it as `.`)."""
+    spec = rule.get("spec") or {}
+    if spec.get("workloadSelector"):
+        return frozenset({"."})
+    return frozenset(str(e) for e in spec.get("exportTo") or [])
+
+
+def _most_specific(rules: list[dict], host: str) -> list[dict]:
+    """MostSpecificHostMatch: the rules of the exact host, else of the longest wildcard host matching it."""
+    exact = [r for r in rules if _rule_host(r) == host]
+    if exact:
+        return exact
+    best = ""
+    for rule in rules:
+        written = _rule_host(rule)
+        if written.startswith("*") and host.endswith(written[1:]) and len(written) > len(best):
+            best = written
+    return [r for r in rules if best and _rule_host(r) == best]
+
+
+def _selects(rule: dict, proxy_labels: Mapping | None) -> bool:
+    selector = ((rule.get("spec") or {}).get("workloadSelector") or {}).get("matchLabels") or {}
+    if not selector:
+        return True
+    return proxy_labels is not None and all(proxy_labels.get(k) == v for k, v in selector.items())
+
+
+def visible_destination_rules(
+    rules: list[dict],
+    host: str,
+    client_namespace: str,
+    service_namespace: str | None,
+    proxy_labels: Mapping | None = None,
+) -> list[dict]:
+    """The DestinationRules istiod merges for `host` for a proxy in `client_namespace`, oldest first ([] when
+    none applies): PushContext.destinationRule of Istio 1.23.
+
+    1. the client's own namespace (any exportTo that keeps the rule in its namespace: none, `.`, `*` or the
+       namespace itself); for a proxy in the root namespace, only the root namespace's private rules;
+    2. the service's namespace, 3. the root namespace `istio-system`: rules exported (exportTo empty, `*` or
+       naming the client's namespace; a rule exported to its own namespace only is private).
+    A rule elsewhere is invisible. Within a namespace the most specific host wins (exact, then the longest
+    wildcard); a rule with a workloadSelector is private and applies to the proxies it selects only.
+    """
+    ordered = sorted(
+        (r for r in rules if _selects(r, proxy_labels)),
+        key=lambda r: (r["metadata"].get("creationTimestamp") or "", r["metadata"]["name"]),
+    )
+
+    def private(rule: dict) -> bool:
+        export = _export_to(rule)
+        return len(export) == 1 and ("." in export or _rule_namespace(rule) in export)
+
+    def local(namespace: str) -> list[dict]:
+        out = []
+        for rule in ordered:
+            export = _export_to(rule)
+            if _rule_namespace(rule) == namespace and (
+                not export or "*" in export or "." in export or namespace in export
+            ):
+                out.append(rule)
+        return _most_specific(out, host)
+
+    def exported(namespace: str) -> list[dict]:
+        found = _most_specific(
+            [r for r in ordered if _rule_namespace(r) == namespace and not private(r)], host
+        )
+        # the merged rule keeps the exportTo of the first rule that had one
+        export = next((e for e in map(_export_to, found) if e), frozenset())
+        if not export or "*" in export or client_namespace in export:
+            return found
+        return []
+
+    if client_namespace != ROOT_NAMESPACE:
+        found = local(client_namespace)
+    else:
+        found = _most_specific(
+            [r for r in ordered if _rule_namespace(r) == ROOT_NAMESPACE and private(r)], host
+        )
+    if found:
+        return found
+    if service_namespace:
+        found = exported(service_namespace)
+        if found:
+            return found
+    return exported(ROOT_NAMESPACE)
+
+
+def _service_namespace(cluster, host: str) -> str | None:
+    """The namespace of the service behind `host`: a Kubernetes Service's from its name, else the first
+    ServiceEntry's that lists it."""
+    name, _, rest = host.partition(".")
+    namespace, _, tail = rest.partition(".")
+    if name and namespace and tail.startswith("svc."):
+        return namespace
+    for entry in cluster.list("serviceentries"):
+        if host in [str(h).lower() for h in (entry.get("spec") or {}).get("hosts") or []]:
+            return _rule_namespace(entry)
+    return None
+
+
+def _subset_labels(cluster, key: ClusterKey, proxy: dict | None = None) -> dict | None:
+    """The labels of subset `key.subset` as the DestinationRules visible to `proxy` define it ({} for no subset,
+    None when no visible rule has it: Envoy has no such cluster). Without a proxy every namespace's rules
+    are read."""
     if not key.subset:
         return {}
-    for dr in cluster.list("destinationrules"):
-        host = resolve_host(dr.get("spec", {}).get("host", ""), dr["metadata"].get("namespace") or "default")
-        if host != key.host:
+    rules = cluster.list("destinationrules")
+    if proxy is not None:
+        rules = visible_destination_rules(
+            rules,
+            key.host,
+            proxy["metadata"].get("namespace") or "default",
+            _service_namespace(cluster, key.host),
+            proxy["metadata"].get("labels") or {},
+        )
+    for dr in rules:
+        if proxy is None and _rule_host(dr) != key.host:
             continue
+        # merged rules: the first rule defining a subset name keeps it
         for subset in dr["spec"].get("subsets") or []:
             if subset.get("name") == key.subset:
                 return subset.get("labels") or {}
@@ -156,7 +290,7 @@ def _forward(cluster, proxy: dict, key: ClusterKey, request: HttpRequest, t: flo
     namespace = rest.split(".")[0]
     svc = cluster.get("services", name, namespace)
     sp = next((p for p in (svc or {}).get("spec", {}).get("ports") or [] if int(p["port"]) == key.port), None)
-    labels = _subset_labels(cluster, key)
+    labels = _subset_labels(cluster, key, proxy)
     if svc is None or sp is None or labels is None:
         # the route names a cluster Envoy does not have: no upstream cluster is logged (`-`)
         return _Outcome(_local_reply(503, "", t), ["NC"], "cluster_not_found", end=t, cluster=None)

@@ -20,7 +20,8 @@ Facts modelled (Istio 1.23, pilot/pkg/networking/core/{cluster_builder.go,httpro
 - HTTPS/TLS ServiceEntry ports (and VirtualService `tls` routes) are filter chains on `0.0.0.0_<port>`
   matched by `server_names`, each a TCP proxy to its cluster; other TLS on that port falls through.
 - A DestinationRule applies to a client in namespace N when it is in N, in the service's own namespace, or
-  in the root namespace `istio-system` (istiod's lookup order); one elsewhere leaves the subset clusters out.
+  in the root namespace `istio-system` (istiod's lookup order, exportTo honoured) — the same lookup the data
+  plane routes subsets with (`dataplane.envoy.visible_destination_rules`); one elsewhere is not named.
 """
 
 from __future__ import annotations
@@ -60,25 +61,19 @@ def _namespace(obj: dict) -> str:
 
 
 def applicable_destination_rule(
-    rules: list[dict], host: str, client_namespace: str, service_namespace: str | None
+    rules: list[dict],
+    host: str,
+    client_namespace: str,
+    service_namespace: str | None,
+    proxy_labels: dict | None = None,
 ) -> dict | None:
-    """The DestinationRule istiod picks for `host` seen from `client_namespace` (None: none applies)."""
-    from ingresslab.routing.names import resolve_host
+    """The DestinationRule istiod picks for `host` seen from `client_namespace` (None: none applies) — the
+    oldest of those the data plane reads (`dataplane.envoy.visible_destination_rules`: the client's namespace,
+    the service's, then istio-system, honouring exportTo)."""
+    from ingresslab.backends.sandbox.dataplane.envoy import visible_destination_rules
 
-    ordered = sorted(
-        rules, key=lambda r: (r["metadata"].get("creationTimestamp") or "", r["metadata"]["name"])
-    )
-    matching = []
-    for rule in ordered:
-        written = (rule.get("spec") or {}).get("host", "")
-        resolved = resolve_host(written, _namespace(rule))
-        if resolved == host or written.lower() == host:
-            matching.append(rule)
-    for wanted in (client_namespace, service_namespace, ROOT_NAMESPACE):
-        for rule in matching:
-            if wanted and _namespace(rule) == wanted:
-                return rule
-    return None
+    found = visible_destination_rules(rules, host, client_namespace, service_namespace, proxy_labels)
+    return found[0] if found else None
 
 
 def _dns_cluster(ext: model.ExternalService, kind: str, rule: dict | None) -> dict:
@@ -162,7 +157,11 @@ def external_clusters(cluster, pod: dict, *, gateway: bool) -> tuple[list[dict],
         seen.add(name)
         kind = ext.cluster_type(gateway=gateway)
         rule = applicable_destination_rule(
-            rules, ext.host, namespace, ext.source.namespace if ext.source else None
+            rules,
+            ext.host,
+            namespace,
+            ext.source.namespace if ext.source else None,
+            pod["metadata"].get("labels") or {},
         )
         entry = _dns_cluster(ext, kind, rule)
         out.append(_with_tls(entry, model.origination(rules, ext.key, namespace), ext.host))
