@@ -748,10 +748,8 @@ for _scenario in (
 ):
     register_scenario(_scenario)
 
-# Not registered yet: istiod reads a client's DestinationRules from its own namespace, the service's and
-# istio-system only, so real proxies answer 503 NC here; the sandbox's data plane still reads every namespace's
-# subsets (dataplane.envoy._subset_labels), so on the sandbox the request goes through. `egress_rules` names the
-# cause from the 503 NC evidence either way; register it once the data plane looks DestinationRules up by namespace.
+# istiod gives a client's sidecar the DestinationRules of its own namespace, the service's and istio-system only
+# (dataplane.envoy.visible_destination_rules), so a rule in egress-config leaves the subset cluster out: 503 NC.
 EGRESS_DR_ELSEWHERE = Scenario(
     "egress-destinationrule-namespace",
     "The DestinationRule is applied in another namespace",
@@ -769,3 +767,4 @@ EGRESS_DR_ELSEWHERE = Scenario(
     options=EGRESS_OPTIONS,
     notes="istiod reads a client's DestinationRules from its own namespace, the service's, then istio-system",
 )
+register_scenario(EGRESS_DR_ELSEWHERE)

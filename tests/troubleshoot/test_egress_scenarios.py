@@ -32,6 +32,7 @@ def _healthy(lab):
 def test_the_egress_scenarios_are_registered_with_known_causes():
     assert EGRESS == [
         "egress-destinationrule-missing",
+        "egress-destinationrule-namespace",
         "egress-gateway-bypassed",
         "egress-gateway-hosts",
         "egress-registry-only",
@@ -39,7 +40,7 @@ def test_the_egress_scenarios_are_registered_with_known_causes():
         "egress-subset-typo",
     ]
     assert all(SCENARIOS[name].cause in CAUSES for name in EGRESS)
-    assert EGRESS_DR_ELSEWHERE.cause in CAUSES
+    assert SCENARIOS["egress-destinationrule-namespace"] is EGRESS_DR_ELSEWHERE
 
 
 def test_the_healthy_egress_path_reports_no_fault(lab):
@@ -74,20 +75,80 @@ def test_scenario_is_diagnosed_and_undone(lab, name):
 
 
 def test_destination_rule_in_another_namespace(lab):
+    """A sidecar in default does not see a DestinationRule in egress-config: the subset cluster is missing, so
+    its sidecar answers 503 NC cluster_not_found with no upstream cluster, as a real one does."""
     run = EGRESS_DR_ELSEWHERE.bind(lab)
     run.apply()
     try:
         observed = run.observe()
-        if observed.status != 503:
-            pytest.xfail(
-                "the sandbox's data plane reads subsets from DestinationRules in every namespace; istiod reads "
-                "the client's namespace, the service's and istio-system only"
-            )
+        assert observed.status == 503
+        sidecar = lab.trace(observed).hop("sidecar").evidence[0]
+        assert sidecar.fields["response_flags"] == ["NC"]
+        assert sidecar.fields["response_code_details"] == "cluster_not_found"
+        assert ' "-" - - ' in sidecar.raw  # upstream host "-", upstream cluster -, upstream local -
         diagnosis = lab.diagnose(observed)
         assert diagnosis.cause == "egress-destinationrule-wrong-namespace", diagnosis.to_text()
+        assert "egress-config" in diagnosis.summary
     finally:
         run.undo()
     assert _healthy(lab)[1].ok
+
+
+def _dr(name, namespace, host, *, export_to=None, selector=None, created="2024-01-01T00:00:00Z"):
+    spec = {"host": host, "subsets": [{"name": name}]}
+    if export_to is not None:
+        spec["exportTo"] = export_to
+    if selector is not None:
+        spec["workloadSelector"] = {"matchLabels": selector}
+    return {"metadata": {"name": name, "namespace": namespace, "creationTimestamp": created}, "spec": spec}
+
+
+GW = "istio-egressgateway.istio-system.svc.cluster.local"
+
+
+@pytest.mark.parametrize(
+    ("rule", "client", "visible"),
+    [
+        (_dr("own", "default", GW), "default", True),
+        (_dr("own-private", "default", GW, export_to=["."]), "default", True),
+        (_dr("elsewhere", "egress-config", GW), "default", False),
+        (_dr("elsewhere-exported", "egress-config", GW, export_to=["*"]), "default", False),
+        (_dr("service-ns", "istio-system", GW), "default", True),
+        (_dr("service-ns-private", "istio-system", GW, export_to=["."]), "default", False),
+        (_dr("service-ns-to-other", "istio-system", GW, export_to=["shop"]), "default", False),
+        (_dr("service-ns-to-client", "istio-system", GW, export_to=["default"]), "default", True),
+        (_dr("service-ns-none", "istio-system", GW, export_to=["~"]), "default", False),
+        (_dr("root-private", "istio-system", GW, export_to=["."]), "istio-system", True),
+        (_dr("wildcard", "default", "*.istio-system.svc.cluster.local"), "default", True),
+        (_dr("short-name", "istio-system", "istio-egressgateway"), "default", True),
+        (_dr("selected", "default", GW, selector={"app": "curl"}), "default", True),
+        (_dr("not-selected", "default", GW, selector={"app": "other"}), "default", False),
+        (_dr("selector-not-exported", "istio-system", GW, selector={"app": "curl"}), "default", False),
+    ],
+    ids=lambda v: v["metadata"]["name"] if isinstance(v, dict) else str(v),
+)
+def test_destination_rule_visibility(rule, client, visible):
+    """PushContext.destinationRule (Istio 1.23): the client's namespace, then rules the service's namespace
+    and istio-system export to it; nothing from other namespaces."""
+    from ingresslab.backends.sandbox.dataplane.envoy import visible_destination_rules
+
+    found = visible_destination_rules([rule], GW, client, "istio-system", {"app": "curl"})
+    assert (found == [rule]) is visible
+
+
+def test_destination_rule_lookup_order_and_merge():
+    from ingresslab.backends.sandbox.dataplane.envoy import visible_destination_rules
+
+    root = _dr("root", "istio-system", GW)
+    own = _dr("own", "default", GW, created="2024-02-01T00:00:00Z")
+    older = _dr("older", "default", GW)
+    wildcard = _dr("wild", "default", "*.svc.cluster.local")
+    # the client's namespace wins over the service's; same-host rules merge oldest first
+    assert visible_destination_rules([root, own, older], GW, "default", "istio-system") == [older, own]
+    # an exact host beats a wildcard within a namespace; a wildcard there still beats the service's namespace
+    assert visible_destination_rules([wildcard, own], GW, "default", "istio-system") == [own]
+    assert visible_destination_rules([wildcard, root], GW, "default", "istio-system") == [wildcard]
+    assert visible_destination_rules([root], GW, "shop", "istio-system") == [root]
 
 
 def test_observations_match_the_symptoms(lab):
