@@ -1,7 +1,7 @@
 """Safe by default: destructive steps run only on local clusters unless the learner explicitly allows them.
 
-A tutorial that deletes namespaces, uninstalls Istio or disables addons is harmless on minikube and harmful
-on a shared cluster. `is_local_context` tells the two apart, `classify_command` spots destructive CLI calls,
+A tutorial that deletes namespaces, uninstalls Istio, switches the mesh to REGISTRY_ONLY or disables addons is
+harmless on minikube and harmful on a shared cluster. `is_local_context` tells the two apart, `classify_command` spots destructive CLI calls,
 and `guard_destructive` refuses them on anything that is not local.
 """
 
@@ -222,6 +222,121 @@ def _is_namespace_type(name: str) -> bool:
         return False
 
 
+# `istioctl install` (and its aliases) re-applies the whole control plane: settings that cut off a shared mesh.
+_ISTIOCTL_INSTALL = (("install",), ("apply",), ("upgrade",), ("manifest", "install"), ("manifest", "apply"))
+_OUTBOUND_MODE_KEYS = (
+    "meshconfig.outboundtrafficpolicy.mode",  # istioctl install --set meshConfig.…, IstioOperator spec.meshConfig
+    "values.meshconfig.outboundtrafficpolicy.mode",
+    "values.global.outboundtrafficpolicy.mode",  # Istio 1.1-1.5
+)
+_GATEWAY_KEYS = {
+    "values.gateways.istio-egressgateway.enabled": "istio-egressgateway",
+    "values.gateways.istio-ingressgateway.enabled": "istio-ingressgateway",
+}
+
+
+def _istioctl_settings(args: Sequence[str]) -> tuple[list[str], list[str], bool]:
+    """(`--set`/`-s` values in order, `-f`/`--filename` paths, whether `--dry-run` was given) of an istioctl
+    install command line (`--set k=v`, `--set=k=v`, `-s k=v`, `-sk=v`, `-s=k=v`)."""
+    sets: list[str] = []
+    files: list[str] = []
+    dry_run = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg[:2], "", arg[2:])
+        if arg.startswith("--") and name in ("--set", "--filename"):
+            if not eq:
+                value = args[i + 1] if i + 1 < len(args) else ""
+                i += 1
+            (sets if name == "--set" else files).append(value)
+        elif arg.startswith("--") and name == "--dry-run":
+            dry_run = value.lower() not in ("false", "0")
+        elif not arg.startswith("--") and name in ("-s", "-f"):
+            if not value:
+                value = args[i + 1] if i + 1 < len(args) else ""
+                i += 1
+            (sets if name == "-s" else files).append(value.removeprefix("="))
+        i += 1
+    return sets, files, dry_run
+
+
+def _operator_settings(obj: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The settings of an IstioOperator manifest that the guard checks, as (`--set` path, value) pairs."""
+    spec = obj.get("spec") if isinstance(obj.get("spec"), Mapping) else {}
+    out: list[tuple[str, Any]] = []
+
+    def dig(root: Any, *keys: str) -> Any:
+        for key in keys:
+            if not isinstance(root, Mapping):
+                return None
+            root = root.get(key)
+        return root
+
+    for prefix in (("meshConfig",), ("values", "meshConfig"), ("values", "global")):
+        mode = dig(spec, *prefix, "outboundTrafficPolicy", "mode")
+        if mode is not None:
+            out.append((".".join((*prefix, "outboundTrafficPolicy", "mode")), mode))
+    for gateway in ("istio-egressgateway", "istio-ingressgateway"):
+        enabled = dig(spec, "values", "gateways", gateway, "enabled")
+        if enabled is not None:
+            out.append((f"values.gateways.{gateway}.enabled", enabled))
+    for kind in ("egressGateways", "ingressGateways"):
+        for n, gateway in enumerate(dig(spec, "components", kind) or []):
+            if isinstance(gateway, Mapping) and "enabled" in gateway:
+                out.append((f"components.{kind}[{n}].enabled", gateway["enabled"]))
+                if gateway.get("name"):
+                    out.append((f"components.{kind}[{n}].name", gateway["name"]))
+    return out
+
+
+def _is_false(value: Any) -> bool:
+    return value is False or str(value).strip().lower() == "false"
+
+
+def _classify_istioctl_install(
+    args: Sequence[str], load_manifest: Callable[[str], Iterable[Mapping[str, Any]]]
+) -> str | None:
+    """What an `istioctl install` cuts off: REGISTRY_ONLY blocks every external call of the mesh that has no
+    ServiceEntry; disabling a gateway removes the one the mesh runs. Later settings win, `--set` over `-f`."""
+    sets, files, dry_run = _istioctl_settings(args)
+    if dry_run:
+        return None
+    settings: dict[str, tuple[str, Any]] = {}  # lower-cased path -> (path as written, value)
+    for path in files:
+        try:
+            objects = list(load_manifest(path))
+        except (OSError, ValueError) as exc:
+            # like a delete's file: one we cannot read might hold anything
+            return f"install Istio from {path} (cannot read it to check its outbound policy: {exc})"
+        for obj in objects:
+            if obj.get("kind") == "IstioOperator":
+                settings.update((key.lower(), (key, value)) for key, value in _operator_settings(obj))
+    for item in sets:
+        key, _, value = item.partition("=")
+        settings[key.strip().lower()] = (key.strip(), value.strip())
+
+    def value_of(key: str) -> Any:
+        return settings.get(key, ("", None))[1]
+
+    if any(str(value_of(key)).upper() == "REGISTRY_ONLY" for key in _OUTBOUND_MODE_KEYS):
+        return "switch the mesh's outbound policy to REGISTRY_ONLY"
+    for key, gateway in _GATEWAY_KEYS.items():
+        if _is_false(value_of(key)):
+            return f"remove the {gateway} gateway ({settings[key][0]}=false)"
+    for key, (written, value) in settings.items():
+        if key.startswith("components.") and key.endswith("].enabled") and _is_false(value):
+            head = key.removesuffix(".enabled")
+            kind, _, index = head.removeprefix("components.").partition("[")
+            default = "istio-egressgateway" if kind == "egressgateways" else "istio-ingressgateway"
+            name = value_of(f"{head}.name") or (default if index == "0]" else None)
+            what = f"the {name} gateway" if name else "a gateway"
+            return f"remove {what} ({written}=false)"
+    return None
+
+
 def classify_command(
     argv: Sequence[str],
     owned: Collection[str] = (),
@@ -244,6 +359,8 @@ def classify_command(
         words = [p for p in positional if p not in {"x", "experimental"}]
         if words[:1] == ["uninstall"]:
             return "uninstall Istio (--purge)" if "--purge" in flags else "uninstall Istio"
+        if any(tuple(words[: len(verb)]) == verb for verb in _ISTIOCTL_INSTALL):
+            return _classify_istioctl_install(args, load_manifest)
         return None
     if program == "minikube":
         if positional[:2] == ["addons", "disable"]:

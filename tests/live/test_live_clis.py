@@ -37,6 +37,33 @@ def test_other_destructive_tools_are_refused_too(remote, argv):
     assert result.returncode == 1 and "prod-eu" in result.stderr
 
 
+REGISTRY_ONLY_INSTALL = [
+    "istioctl",
+    "install",
+    "--set",
+    "profile=demo",
+    "--set",
+    "meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY",
+    "-y",
+]
+
+
+def test_switching_a_remote_mesh_to_registry_only_is_refused_before_istioctl_runs(remote):
+    result = remote["istioctl"](Invocation(REGISTRY_ONLY_INSTALL))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith(
+        "ingresslab: refusing to switch the mesh's outbound policy to REGISTRY_ONLY on context 'prod-eu'"
+    )
+    assert "allow_destructive=True" in result.stderr and "INGRESSLAB_ALLOW_DESTRUCTIVE=1" in result.stderr
+
+
+def test_registry_only_passes_the_guard_when_allowed(remote, monkeypatch, tmp_path):
+    monkeypatch.setenv("INGRESSLAB_ALLOW_DESTRUCTIVE", "1")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no istioctl here: getting that far shows the guard let it by
+    result = remote["istioctl"](Invocation(REGISTRY_ONLY_INSTALL))
+    assert result.returncode == 127 and "refusing" not in result.stderr
+
+
 def test_tutorial_objects_are_owned_so_their_cleanup_is_not_destructive():
     owned = tutorial_objects()
     assert "services/application/dest-svc-v1" in owned

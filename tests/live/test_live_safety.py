@@ -16,6 +16,8 @@ from ingresslab.safety import (
     object_key,
 )
 
+REGISTRY_ONLY = "switch the mesh's outbound policy to REGISTRY_ONLY"
+
 
 @pytest.mark.parametrize(
     "name", ["minikube", "kind-dev", "k3d-lab", "docker-desktop", "rancher-desktop", "orbstack"]
@@ -78,6 +80,53 @@ def test_guard_reads_the_real_environment_by_default(monkeypatch: pytest.MonkeyP
         (["istioctl", "x", "uninstall", "--revision", "canary"], "uninstall Istio"),
         (["minikube", "addons", "disable", "ingress"], "disable the minikube addon ingress"),
         (["minikube", "-p", "lab", "delete"], "delete the minikube cluster"),
+        (
+            [
+                "istioctl",
+                "install",
+                "--set",
+                "profile=demo",
+                "--set",
+                "meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY",
+                "-y",
+            ],
+            REGISTRY_ONLY,
+        ),
+        (["istioctl", "install", "--set=meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY"], REGISTRY_ONLY),
+        (["istioctl", "install", "-s", "meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY"], REGISTRY_ONLY),
+        (
+            [
+                "istioctl",
+                "--context",
+                "prod",
+                "apply",
+                "-s",
+                "values.global.outboundTrafficPolicy.mode=REGISTRY_ONLY",
+            ],
+            REGISTRY_ONLY,
+        ),
+        (
+            [
+                "istioctl",
+                "manifest",
+                "install",
+                "--set",
+                "meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY",
+            ],
+            REGISTRY_ONLY,
+        ),
+        (
+            ["istioctl", "install", "--set", "values.gateways.istio-egressgateway.enabled=false", "-y"],
+            "remove the istio-egressgateway gateway (values.gateways.istio-egressgateway.enabled=false)",
+        ),
+        (
+            ["istioctl", "install", "--set", "components.egressGateways[0].enabled=false"],
+            "remove the istio-egressgateway gateway (components.egressGateways[0].enabled=false)",
+        ),
+        (
+            ["istioctl", "install", "--set", "components.ingressGateways[0].enabled=false"],
+            "remove the istio-ingressgateway gateway (components.ingressGateways[0].enabled=false)",
+        ),
     ],
 )
 def test_destructive_commands_are_recognised(argv: list[str], expected: str) -> None:
@@ -91,6 +140,20 @@ def test_destructive_commands_are_recognised(argv: list[str], expected: str) -> 
         ["kubectl", "apply", "-f", "ingress.yaml"],
         ["kubectl", "label", "namespace", "application", "istio-injection=enabled"],
         ["istioctl", "install", "--set", "profile=demo", "-y"],
+        ["istioctl", "install", "--set", "meshConfig.outboundTrafficPolicy.mode=ALLOW_ANY", "-y"],
+        # the last setting wins, as in istioctl
+        [
+            "istioctl",
+            "install",
+            "--set",
+            "meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY",
+            "--set",
+            "meshConfig.outboundTrafficPolicy.mode=ALLOW_ANY",
+        ],
+        # nothing is applied
+        ["istioctl", "install", "--set", "meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY", "--dry-run"],
+        ["istioctl", "manifest", "generate", "--set", "meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY"],
+        ["istioctl", "install", "--set", "values.gateways.istio-egressgateway.enabled=true"],
         ["istioctl", "proxy-config", "cluster", "pod", "-n", "application"],
         ["minikube", "addons", "enable", "ingress"],
         ["minikube", "ip"],
@@ -100,6 +163,50 @@ def test_destructive_commands_are_recognised(argv: list[str], expected: str) -> 
 )
 def test_everyday_commands_are_not_destructive(argv: list[str]) -> None:
     assert classify_command(argv) is None
+
+
+ISTIO_OPERATOR = """\
+apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+spec:
+  profile: demo
+  meshConfig:
+    outboundTrafficPolicy:
+      mode: {mode}
+  components:
+    egressGateways:
+    - name: istio-egressgateway
+      enabled: {egress}
+"""
+
+
+def test_an_istio_operator_file_is_read_and_set_flags_override_it(tmp_path: Path) -> None:
+    blocking = manifest(tmp_path, ISTIO_OPERATOR.format(mode="REGISTRY_ONLY", egress="true"))
+    assert classify_command(["istioctl", "install", "-f", blocking, "-y"]) == REGISTRY_ONLY
+    override = ["--set", "meshConfig.outboundTrafficPolicy.mode=ALLOW_ANY"]
+    assert classify_command(["istioctl", "install", "-f", blocking, *override]) is None
+    no_gateway = manifest(tmp_path, ISTIO_OPERATOR.format(mode="ALLOW_ANY", egress="false"))
+    assert classify_command(["istioctl", "install", "--filename", no_gateway]) == (
+        "remove the istio-egressgateway gateway (components.egressGateways[0].enabled=false)"
+    )
+    healthy = manifest(tmp_path, ISTIO_OPERATOR.format(mode="ALLOW_ANY", egress="true"))
+    assert classify_command(["istioctl", "install", "-f", healthy]) is None
+    missing = classify_command(["istioctl", "install", "-f", str(tmp_path / "absent.yaml")])
+    assert missing is not None and "cannot read it" in missing
+
+
+def test_registry_only_is_refused_on_a_remote_context_unless_allowed() -> None:
+    argv = ["istioctl", "install", "--set", "meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY", "-y"]
+    action = classify_command(argv)
+    assert action is not None
+    with pytest.raises(DestructiveActionRefused) as info:
+        guard_destructive(action, "prod", environ={})
+    assert str(info.value).startswith(
+        "refusing to switch the mesh's outbound policy to REGISTRY_ONLY on context 'prod': "
+    )
+    guard_destructive(action, "minikube", environ={})
+    guard_destructive(action, "prod", allow=True, environ={})
+    guard_destructive(action, "prod", environ={ALLOW_ENV_VAR: "1"})
 
 
 def manifest(tmp_path: Path, text: str) -> str:
