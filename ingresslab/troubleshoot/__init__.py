@@ -8,6 +8,7 @@ run.undo()
 
 from __future__ import annotations
 
+from ingresslab.troubleshoot import workload_scenarios  # noqa: F401  (registers its scenarios)
 from ingresslab.troubleshoot.diagnose import diagnose
 from ingresslab.troubleshoot.findings import CAUSES, Clue, Diagnosis, cause_title
 from ingresslab.troubleshoot.guess import Guess, GuessBox

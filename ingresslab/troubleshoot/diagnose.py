@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from ingresslab.entrypoints import EntryPoint, EntryPoints, default_entry_points
+from ingresslab.errors import IngresslabError
 from ingresslab.lab import Lab
 from ingresslab.trace import Trace
 from ingresslab.troubleshoot.dns import diagnose_pod_request
@@ -263,6 +264,9 @@ class _Walk:
                 self.clue(
                     "Pod", f"{p['metadata']['name']} phase {p.get('status', {}).get('phase')} not ready"
                 )
+            found = self._why_not_ready(chosen, ns)
+            if found is not None:
+                return found
             return self.done(
                 "pods-not-ready",
                 f"pods match {name}'s selector but none is ready",
@@ -310,6 +314,57 @@ class _Walk:
             "empty and the proxy has nowhere to send the request (503)",
             fix,
         )
+
+    def _why_not_ready(self, pods: list[dict], ns: str | None) -> Diagnosis | None:
+        """What `kubectl describe pod` shows an engineer: a container's waiting reason and the Warning Events."""
+        self.checked.append("Events")
+        stuck = [
+            (p, c)
+            for p in pods
+            for c in p.get("status", {}).get("containerStatuses") or []
+            if not c.get("ready") and ({"waiting", "terminated"} & set(c.get("state") or {}))
+        ]
+        if not stuck:
+            return None
+        pod, status = stuck[0]
+        state = status["state"]
+        reason = (state.get("waiting") or {}).get("reason", "")
+        exited = state.get("terminated") or (status.get("lastState") or {}).get("terminated")
+        if exited:
+            self.clue(
+                f"Pod {pod['metadata']['name']}",
+                f"container {status['name']} exited with code {exited.get('exitCode')} ({exited.get('reason')}), "
+                f"restarts {status.get('restartCount', 0)}",
+            )
+            if not reason and exited.get("exitCode"):
+                reason = "CrashLoopBackOff"  # exited with an error: the kubelet restarts it with back-off
+        name = pod["metadata"]["name"]
+        try:
+            events = self.lab.backend.list("events", ns)
+        except IngresslabError:
+            events = []
+        for event in events:
+            if event.get("type") == "Warning" and (event.get("involvedObject") or {}).get("name") == name:
+                self.clue(f"Event {name}", f"{event.get('reason')}: {event.get('message', '')}")
+        owner = _owner_deployment(self.cluster, pod)
+        target = f"deployment/{owner}" if owner else f"pod/{name}"
+        if reason in ("ErrImagePull", "ImagePullBackOff"):
+            image = status.get("image", "?")
+            return self.done(
+                "image-pull-failed",
+                f"the pods cannot start: the kubelet fails to pull image {image} ({reason}), so no pod is ready, "
+                "the Endpoints are empty and requests get 503",
+                f"kubectl set image {target} -n {ns} {status['name']}=<an image that exists>   "
+                "# check the name and tag",
+            )
+        if reason == "CrashLoopBackOff":
+            return self.done(
+                "container-crash-looping",
+                f"container {status['name']} keeps exiting (restarts: {status.get('restartCount', 0)}), the kubelet "
+                "backs off restarting it, so no pod is ready and requests get 503",
+                f"kubectl logs {name} -n {ns} -c {status['name']} --previous   # why it exited",
+            )
+        return None
 
     def _endpoint_text(self, ns: str | None, name: str) -> str:
         ep = self.cluster.get("endpoints", ns, name) or {}

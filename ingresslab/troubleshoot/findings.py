@@ -35,6 +35,8 @@ CAUSES: dict[str, str] = {
     "selector-matches-no-pod": "The Service's selector matches no pod",
     "deployment-scaled-to-zero": "The Deployment is scaled to zero",
     "pods-not-ready": "The Service's pods are not ready",
+    "image-pull-failed": "The pods' image cannot be pulled (ErrImagePull / ImagePullBackOff)",
+    "container-crash-looping": "The pods' container keeps crashing (CrashLoopBackOff)",
     "wrong-target-port": "The Service's targetPort is not where the app listens",
     "pod-missing-sidecar": "Pods created before the injection label have no sidecar",
     "ndots-skips-search-list": "ndots makes a partly qualified name skip the search list",
