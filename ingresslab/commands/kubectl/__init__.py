@@ -14,6 +14,7 @@ from ingresslab.commands.kubectl.annotate import annotate
 from ingresslab.commands.kubectl.clusterinfo import auth, cluster_info, edit
 from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, run_guarded
 from ingresslab.commands.kubectl.containers import debug, exec_, logs
+from ingresslab.commands.kubectl.events import events
 from ingresslab.commands.kubectl.explain import explain
 from ingresslab.commands.kubectl.expose import expose
 from ingresslab.commands.kubectl.flags import FlagError
@@ -57,6 +58,7 @@ VERBS: dict[str, Verb] = {
     "auth": auth,
     "edit": edit,
     "explain": explain,
+    "events": events,
 }
 
 
