@@ -46,9 +46,7 @@ _FLAGS = [
     Flag("context"),
 ]
 
-_FORMATS = (
-    "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
-)
+_FORMATS = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
 
 
 def _for_object(ctx: KubectlContext, text: str) -> tuple[str, str] | None:
@@ -104,7 +102,9 @@ def events(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     if involved is not None:
         selector = f"involvedObject.kind={involved[0]},involvedObject.name={involved[1]}"
     found = ctx.backend.list("events", ALL_NAMESPACES if all_ns else namespace, field_selector=selector)
-    found = [ev for ev in found if not types or any(t.lower() == str(ev.get("type", "")).lower() for t in types)]
+    found = [
+        ev for ev in found if not types or any(t.lower() == str(ev.get("type", "")).lower() for t in types)
+    ]
     now = ctx.now()
 
     if p.get("watch"):

@@ -70,7 +70,9 @@ def event_interval(ev: dict, now: datetime) -> str:
     first = _since(ev.get("eventTime"), now) if ev.get("eventTime") else _since(ev.get("firstTimestamp"), now)
     series = ev.get("series")
     if series:
-        return f"{_since(series.get('lastObservedTime'), now)} (x{int(series.get('count') or 0)} over {first})"
+        return (
+            f"{_since(series.get('lastObservedTime'), now)} (x{int(series.get('count') or 0)} over {first})"
+        )
     count = int(ev.get("count") or 0)
     if count > 1:
         return f"{_since(ev.get('lastTimestamp'), now)} (x{count} over {first})"
@@ -144,9 +146,13 @@ class _Pdq:
                 self.reverse_range(a, b)
                 pivot = (b - 1) - (pivot - a)
                 hint = "increasing"
-            if was_balanced and was_partitioned and hint == "increasing":
-                if self.partial_insertion_sort(a, b):
-                    return
+            if (
+                was_balanced
+                and was_partitioned
+                and hint == "increasing"
+                and self.partial_insertion_sort(a, b)
+            ):
+                return
             if a > 0 and not self.less(a - 1, pivot):
                 a = self.partition_equal(a, b, pivot)
                 continue
@@ -244,7 +250,7 @@ class _Pdq:
                 other = random & (modulus - 1)
                 if other >= length:
                     other -= length
-                self.swap(idx - 1 + i, a + other)
+                self.swap(idx + i, a + other)
 
     def choose_pivot(self, a: int, b: int) -> tuple[int, str]:
         n = b - a
@@ -309,7 +315,8 @@ def _header(all_namespaces: bool) -> list[str]:
 def _row(ev: dict, now: datetime, all_namespaces: bool) -> list[str]:
     involved = ev.get("involvedObject") or {}
     cells = [] if not all_namespaces else [str((ev.get("metadata") or {}).get("namespace", ""))]
-    return cells + [
+    return [
+        *cells,
         event_interval(ev, now),
         _escape_cell(str(ev.get("type") or "")),
         _escape_cell(str(ev.get("reason") or "")),
@@ -348,7 +355,8 @@ class EventWatchPrinter:
                 else:
                     self.widths.append(width)
         return "".join(
-            "".join(cell.ljust(self.widths[j]) for j, cell in enumerate(row[:-1])) + row[-1] + "\n" for row in rows
+            "".join(cell.ljust(self.widths[j]) for j, cell in enumerate(row[:-1])) + row[-1] + "\n"
+            for row in rows
         )
 
     def print(self, ev: dict) -> str:
@@ -419,7 +427,12 @@ def typed_event(ev: dict) -> dict:
 
 def event_list(events: Sequence[dict]) -> dict:
     """The EventList kubectl events builds: TypeMeta set, ListMeta left empty."""
-    return {"kind": "EventList", "apiVersion": "v1", "metadata": {}, "items": [typed_event(e) for e in events]}
+    return {
+        "kind": "EventList",
+        "apiVersion": "v1",
+        "metadata": {},
+        "items": [typed_event(e) for e in events],
+    }
 
 
 def _ordered_json(value: Any, indent: str, level: int = 0) -> str:
@@ -427,13 +440,21 @@ def _ordered_json(value: Any, indent: str, level: int = 0) -> str:
         if not value:
             return "{}"
         pad = "\n" + indent * (level + 1)
-        body = ",".join(f"{pad}{go_json(str(k))}: {_ordered_json(v, indent, level + 1)}" for k, v in value.items())
+        body = ",".join(
+            f"{pad}{go_json(str(k))}: {_ordered_json(v, indent, level + 1)}" for k, v in value.items()
+        )
         return "{" + body + "\n" + indent * level + "}"
     if isinstance(value, list):
         if not value:
             return "[]"
         pad = "\n" + indent * (level + 1)
-        return "[" + ",".join(f"{pad}{_ordered_json(v, indent, level + 1)}" for v in value) + "\n" + indent * level + "]"
+        return (
+            "["
+            + ",".join(f"{pad}{_ordered_json(v, indent, level + 1)}" for v in value)
+            + "\n"
+            + indent * level
+            + "]"
+        )
     return go_json(value)
 
 
