@@ -149,6 +149,9 @@ def test_destination_rule_lookup_order_and_merge():
     assert visible_destination_rules([wildcard, own], GW, "default", "istio-system") == [own]
     assert visible_destination_rules([wildcard, root], GW, "default", "istio-system") == [wildcard]
     assert visible_destination_rules([root], GW, "shop", "istio-system") == [root]
+    # a ServiceEntry host with one dot is a full name, as istiod keeps it
+    external = _dr("external", "default", "httpbin.org")
+    assert visible_destination_rules([external], "httpbin.org", "default", "default") == [external]
 
 
 def test_observations_match_the_symptoms(lab):

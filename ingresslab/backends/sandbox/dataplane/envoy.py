@@ -115,9 +115,13 @@ def _rule_namespace(rule: dict) -> str:
     return rule["metadata"].get("namespace") or "default"
 
 
-def _rule_host(rule: dict) -> str:
-    written = str((rule.get("spec") or {}).get("host", ""))
-    return written if written in ("", "*") else resolve_host(written, _rule_namespace(rule))
+def _rule_hosts(rule: dict) -> set[str]:
+    """The hosts a rule's `host` may name: as written (istiod keeps a name with a dot, e.g. `httpbin.org`) and
+    resolved as the sandbox resolves Istio hosts (`reviews` and `reviews.default` in its namespace)."""
+    written = str((rule.get("spec") or {}).get("host", "")).lower()
+    if written in ("", "*") or written.startswith("*."):
+        return {written}
+    return {written, resolve_host(written, _rule_namespace(rule))}
 
 
 def _export_to(rule: dict) -> frozenset[str]:
@@ -130,15 +134,15 @@ def _export_to(rule: dict) -> frozenset[str]:
 
 def _most_specific(rules: list[dict], host: str) -> list[dict]:
     """MostSpecificHostMatch: the rules of the exact host, else of the longest wildcard host matching it."""
-    exact = [r for r in rules if _rule_host(r) == host]
+    exact = [r for r in rules if host in _rule_hosts(r)]
     if exact:
         return exact
     best = ""
     for rule in rules:
-        written = _rule_host(rule)
-        if written.startswith("*") and host.endswith(written[1:]) and len(written) > len(best):
-            best = written
-    return [r for r in rules if best and _rule_host(r) == best]
+        for written in _rule_hosts(rule):
+            if written.startswith("*") and host.endswith(written[1:]) and len(written) > len(best):
+                best = written
+    return [r for r in rules if best and best in _rule_hosts(r)]
 
 
 def _selects(rule: dict, proxy_labels: Mapping | None) -> bool:
@@ -238,7 +242,7 @@ def _subset_labels(cluster, key: ClusterKey, proxy: dict | None = None) -> dict 
             proxy["metadata"].get("labels") or {},
         )
     for dr in rules:
-        if proxy is None and _rule_host(dr) != key.host:
+        if proxy is None and key.host not in _rule_hosts(dr):
             continue
         # merged rules: the first rule defining a subset name keeps it
         for subset in dr["spec"].get("subsets") or []:
