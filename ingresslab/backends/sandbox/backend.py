@@ -19,6 +19,7 @@ from filelock import Timeout
 from ingresslab.backends.base import ALL_NAMESPACES, ApplyResult, ExecResult, Obj
 from ingresslab.backends.sandbox.bootstrap import bootstrap
 from ingresslab.backends.sandbox.cluster import Cluster
+from ingresslab.backends.sandbox.controllers import kubelet
 from ingresslab.backends.sandbox.logstore import FileLogStore, LogStore, MemoryLogStore
 from ingresslab.backends.sandbox.state import ClusterState, StateFile, default_state_path
 from ingresslab.backends.sandbox.store import clone
@@ -147,6 +148,9 @@ class SandboxBackend:
         low, high = self.step_seconds
         if high > 0:
             cluster.store.advance(round(cluster.store.rng.uniform(low, high), 3))
+            # The kubelet watches the clock, not the store: a back-off that ran out while the learner typed
+            # restarts the container (or pulls again) now, even when this call changes nothing else.
+            kubelet.catch_up(cluster)
 
     def new_request_id(self) -> str:
         """A request id from the seeded generator, so a replayed lesson shows the same ids."""
