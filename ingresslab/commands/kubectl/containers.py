@@ -7,6 +7,7 @@ import re
 from ingresslab.backends.base import DebugContainers
 from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail, resolve_type
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
+from ingresslab.commands.kubectl.inspect import log_status_error
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import NotAvailableInSandbox
 from ingresslab.kube.pods import default_container
@@ -111,6 +112,11 @@ def logs(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         if not p.get("selector") and not p.get("all-containers"):
             err.append(note + _container_note(pod, container))  # type: ignore[possibly-undefined]
         for c in chosen:
+            refused = log_status_error(
+                pod, c or default_container(pod) or "", previous=bool(p.get("previous"))
+            )
+            if refused is not None:
+                raise refused
             text = ctx.backend.logs(
                 name,
                 namespace,

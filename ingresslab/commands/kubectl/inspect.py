@@ -1,4 +1,5 @@
-"""Read-only verbs beyond `get`: describe, api-resources, version, wait."""
+"""Read-only verbs beyond `get`: describe, api-resources, version, wait; and what the kubelet answers `kubectl logs`
+about a container that has no log to give (`log_status_error`)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from ingresslab.backends.base import ALL_NAMESPACES
 from ingresslab.commands.kubectl.common import KubectlContext, fail, kind_group, resolve_type, served_kinds
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
 from ingresslab.commands.result import CommandResult
-from ingresslab.errors import IngresslabError, NotFound
+from ingresslab.errors import BadRequest, IngresslabError, NotFound
 from ingresslab.kube import describe as describer
 from ingresslab.kube import printers
 from ingresslab.kube.resources import UnknownResourceType
 
-__all__ = ["api_resources", "describe", "version", "wait"]
+__all__ = ["api_resources", "describe", "log_status_error", "version", "wait"]
 
 
 def describe(ctx: KubectlContext, argv: list[str]) -> CommandResult:
@@ -227,3 +228,45 @@ def wait(ctx: KubectlContext, argv: list[str]) -> CommandResult:
             )
         out.append(f"{kind_group(rtype)}/{obj['metadata']['name']} condition met\n")
     return CommandResult("".join(out))
+
+
+def log_status_error(pod: dict, container: str, *, previous: bool = False) -> BadRequest | None:
+    """The kubelet's `validateContainerLogStatus` (1.31), which the API server hands back as a BadRequest:
+    a container that never started has no log (`is waiting to start: image can't be pulled`, `trying and
+    failing to pull image`, `ContainerCreating`, ...). None when there is a log to read (running, terminated,
+    or restarting after a run) or when the pod is not on a node yet (the API server then returns nothing)."""
+    name, spec = pod["metadata"]["name"], pod.get("spec") or {}
+    declared = [
+        c.get("name")
+        for key in ("containers", "initContainers", "ephemeralContainers")
+        for c in spec.get(key) or []
+    ]
+    if not spec.get("nodeName") or container not in declared:
+        return None  # not on a node yet (no log, no error), or a name the API server refuses itself
+    status = pod.get("status") or {}
+    found = next(
+        (
+            cs
+            for group in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
+            for cs in status.get(group) or []
+            if cs.get("name") == container
+        ),
+        None,
+    )
+    if found is None:
+        return BadRequest(f'container "{container}" in pod "{name}" is not available')
+    state, last = found.get("state") or {}, (found.get("lastState") or {}).get("terminated")
+    if previous:
+        if not last or not last.get("containerID", True):
+            return BadRequest(f'previous terminated container "{container}" in pod "{name}" not found')
+        return None
+    if state.get("running") or state.get("terminated") or last:
+        return None
+    waiting = state.get("waiting")
+    if waiting is None:
+        return BadRequest(f'container "{container}" in pod "{name}" is waiting to start - no logs yet')
+    reason = waiting.get("reason") or ""
+    text = {"ErrImagePull": "image can't be pulled", "ImagePullBackOff": "trying and failing to pull image"}
+    return BadRequest(
+        f'container "{container}" in pod "{name}" is waiting to start: {text.get(reason, reason)}'
+    )
