@@ -50,6 +50,8 @@ _RULES: list[tuple[str, re.Pattern[str], str]] = [
     ("hash", re.compile(rf'(?<=pod-template-hash":"){_A}{{6,10}}\b'), "<hash>"),
     ("suffix", re.compile(rf"(?<=-<hash>-){_A}{{5}}(?![\w-])"), "<sfx>"),
     ("pod-ip", re.compile(r"\b10\.244\.\d{1,3}\.\d{1,3}\b"), "<pod-ip>"),
+    # An Event's name ends in the UnixNano of its first recording, in hex (client-go's recorder): a time.
+    ("time", re.compile(r"(?<=[a-z0-9]\.)1[0-9a-f]{15}(?![\w-])"), "<event-ts>"),
 ]
 _NAME_HASH = re.compile(rf"(?<=[a-z0-9]-)({_A}{{6,10}})(?=-{_A}{{5}}(?![\w-])|-(?![\w-])|(?![\w-]))")
 _NAME_SUFFIX = re.compile(rf"(?<=[a-z0-9]-)({_A}{{5}})(?![\w-])")

@@ -56,3 +56,10 @@ def test_the_corpus_loads_with_unique_namespaces_and_node_ports():
     assert len(set(ports)) == len(ports) and min(ports) > 30003 and max(ports) <= 32767
     assert len({c.namespaces for c in cases}) == len(cases)
     assert all(rule["_pattern"] for rule in load_accepted())
+
+
+def test_an_events_name_ends_in_a_time():
+    tally = Tally()
+    text = "name: web-54466ccbf7.18eed0e17eb94085\nname: web.17f55e34034ad700\nhost: a.b\n"
+    assert normalise(text, tally) == "name: web-<hash>.<event-ts>\nname: web.<event-ts>\nhost: a.b\n"
+    assert tally.counts() == {"hash": 1}
