@@ -238,6 +238,15 @@ def unsettled(api: Api, namespace: str) -> str | None:
     for pod in pods:
         if pod["metadata"].get("deletionTimestamp"):
             return f"pod {pod['metadata']['name']} terminating"
+        if _unschedulable(pod):
+            # Pending for good (no node fits); settled once the scheduler's Event about it is written.
+            events = api.get(
+                f"/api/v1/namespaces/{namespace}/events?fieldSelector=involvedObject.name%3D"
+                f"{pod['metadata']['name']},reason%3DFailedScheduling"
+            )["items"]
+            if not events:
+                return f"pod {pod['metadata']['name']} unschedulable, its FailedScheduling Event not written yet"
+            continue
         if pod.get("status", {}).get("phase") != "Running" or not _ready(pod):
             return f"pod {pod['metadata']['name']} not ready"
     endpoints = {
@@ -265,6 +274,13 @@ def unsettled(api: Api, namespace: str) -> str | None:
         if have != want:
             return f"endpointslices {name}: {have} != {want}"
     return None
+
+
+def _unschedulable(pod: dict) -> bool:
+    return any(
+        c.get("type") == "PodScheduled" and c.get("status") == "False" and c.get("reason") == "Unschedulable"
+        for c in (pod.get("status") or {}).get("conditions") or []
+    )
 
 
 def settle(api: Api, namespaces: tuple[str, ...], timeout: float = SETTLE_TIMEOUT) -> None:
