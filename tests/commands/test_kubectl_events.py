@@ -270,3 +270,14 @@ def test_typed_event_keeps_omitempty_rules():
     out = typed_event({"metadata": {"name": "a", "namespace": "b"}, "involvedObject": {}, "source": {}})
     assert out["source"] == {} and out["firstTimestamp"] is None and out["eventTime"] is None
     assert "count" not in out and "type" not in out and out["reportingComponent"] == ""
+
+
+def test_watch_names_each_event_and_jsonpath_as_json(lab):
+    r = lab.kubectl("-n ev events -w --for deployment/web -o name")
+    assert re.fullmatch(r"event/web\.[0-9a-f]{16}\n", r.stdout)
+    r = lab.kubectl("-n ev events --for deployment/web -o jsonpath-as-json={.items[*].reason}")
+    assert r.stdout == '[\n    "ScalingReplicaSet"\n]\n'
+    assert (
+        lab.kubectl("-n ev events -o jsonpath").stderr
+        == "error: template format specified but no template given\n"
+    )

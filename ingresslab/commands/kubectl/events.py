@@ -46,6 +46,7 @@ _FLAGS = [
     Flag("context"),
 ]
 
+_JSONPATH = ("jsonpath=", "jsonpath-as-json=")
 _FORMATS = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
 
 
@@ -84,10 +85,7 @@ def events(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     all_ns = bool(p.get("all-namespaces"))
     namespace = ctx.namespace(p.get("namespace"))
     output = str(p.get("output") or "")
-    if output and not (
-        output in ("json", "yaml", "name")
-        or output.startswith(("jsonpath=", "jsonpath-as-json=", "jsonpath"))
-    ):
+    if output and not (output in ("json", "yaml", "name", "jsonpath") or output.startswith(_JSONPATH)):
         if output.startswith(("go-template", "template", "jsonpath-file")):
             raise fail(f"--output {output.partition('=')[0]} is not available in the sandbox")
         raise fail(
@@ -121,13 +119,7 @@ def events(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     if output == "name":
         return CommandResult("")  # kubectl's name printer finds no names in an EventList and says nothing
     if output.startswith("jsonpath"):
-        template = output.partition("=")[2]
-        if not template:
-            raise fail("template format specified but no template given")
-        try:
-            return CommandResult(jsonpath.evaluate(template, event_list(ordered)))
-        except jsonpath.JsonPathError as exc:
-            raise KubectlError(exc.stderr) from None
+        return CommandResult(_jsonpath(output, event_list(ordered)))
     return CommandResult(
         print_events_table(ordered, now, all_namespaces=all_ns, no_headers=bool(p.get("no-headers")))
     )
@@ -145,12 +137,10 @@ def _watch(ctx: KubectlContext, p, found: list[dict], output: str, all_ns: bool,
     elif output == "yaml":
         out = [("---\n" if i else "") + print_yaml(typed_event(ev)) for i, ev in enumerate(current)]
     elif output.startswith("jsonpath"):
-        template = output.partition("=")[2]
-        try:
-            out = [jsonpath.evaluate(template, typed_event(ev)) for ev in current]
-        except jsonpath.JsonPathError as exc:
-            raise KubectlError(exc.stderr) from None
-    elif output != "name":
+        out = [_jsonpath(output, typed_event(ev)) for ev in current]
+    elif output == "name":  # one Event at a time, which the name printer does name
+        out = [f"event/{ev['metadata']['name']}\n" for ev in current]
+    else:
         printer = EventWatchPrinter(now, all_namespaces=all_ns, no_headers=bool(p.get("no-headers")))
         out = [printer.print(ev) for ev in current]
     note = (
@@ -158,3 +148,13 @@ def _watch(ctx: KubectlContext, p, found: list[dict], output: str, all_ns: bool,
         "run the command again to see what changed since)\n"
     )
     return CommandResult("".join(out), note)
+
+
+def _jsonpath(output: str, data: dict) -> str:
+    template = output.partition("=")[2]
+    if not template:
+        raise fail("template format specified but no template given")
+    try:
+        return jsonpath.evaluate(template, data, as_json=output.startswith("jsonpath-as-json"))
+    except jsonpath.JsonPathError as exc:
+        raise KubectlError(exc.stderr) from None
