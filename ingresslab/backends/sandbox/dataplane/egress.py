@@ -522,7 +522,7 @@ def _to_gateway_tls(cluster, pod, conn, key: ClusterKey, request, t, local):
     name, _, rest = key.host.partition(".")
     svc = cluster.get("services", name, rest.split(".")[0]) if rest else None
     sp = next((p for p in (svc or {}).get("spec", {}).get("ports") or [] if int(p["port"]) == key.port), None)
-    labels = envoy._subset_labels(cluster, key)
+    labels = envoy._subset_labels(cluster, key, pod)
     backends = (
         kubeproxy.ready_endpoints(cluster, svc, sp)
         if svc is not None and sp is not None and labels is not None

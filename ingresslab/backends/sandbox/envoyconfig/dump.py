@@ -120,11 +120,13 @@ def _subsets(rule: dict | None) -> list[dict]:
     return list(((rule or {}).get("spec") or {}).get("subsets") or [])
 
 
-def _mesh_clusters(cluster, ports: list[mesh.MeshPort]) -> tuple[list[dict], list[dict]]:
-    """(outbound clusters, their ClusterLoadAssignments)."""
+def _mesh_clusters(cluster, ports: list[mesh.MeshPort], pod: dict) -> tuple[list[dict], list[dict]]:
+    """(outbound clusters, their ClusterLoadAssignments) as `pod`'s proxy gets them: subsets only from the
+    DestinationRules istiod shows it (its namespace, the Service's, istio-system; exportTo), as the data
+    plane routes."""
     clusters, assignments = [], []
     for port in ports:
-        rule = mesh.destination_rule_for(cluster, port.fqdn)
+        rule = mesh.destination_rule_for(cluster, port.fqdn, pod)
         for subset in [None, *_subsets(rule)]:
             name = subset.get("name", "") if subset else ""
             clusters.append(_outbound_cluster(port, name, rule))
@@ -219,7 +221,7 @@ def config_dump(cluster, pod: dict, *, include_eds: bool = False) -> dict:
     if _connected(cluster, pod):
         version_info, last_updated = _push_version(cluster)
         ports = mesh.mesh_ports(cluster)
-        clusters, assignments = _mesh_clusters(cluster, ports)
+        clusters, assignments = _mesh_clusters(cluster, ports, pod)
         external, external_assignments = egress.external_clusters(cluster, pod, gateway=kind == "router")
         clusters += external
         assignments += external_assignments

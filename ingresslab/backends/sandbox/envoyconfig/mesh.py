@@ -119,12 +119,24 @@ def mesh_ports(cluster) -> list[MeshPort]:
     return out
 
 
-def destination_rule_for(cluster, fqdn: str) -> dict | None:
-    """The DestinationRule whose host is this Service (oldest first, as istiod merges them)."""
+def destination_rule_for(cluster, fqdn: str, proxy: dict | None = None) -> dict | None:
+    """The DestinationRule whose host is this Service (oldest first, as istiod merges them); with `proxy`, only
+    among the rules istiod shows that proxy (`dataplane.envoy.visible_destination_rules`)."""
     rules = sorted(
         cluster.list("destinationrules"),
         key=lambda r: (r["metadata"].get("creationTimestamp") or "", r["metadata"]["name"]),
     )
+    if proxy is not None:
+        from ingresslab.backends.sandbox.dataplane.envoy import visible_destination_rules
+
+        rest = fqdn.partition(".")[2]
+        rules = visible_destination_rules(
+            rules,
+            fqdn,
+            proxy["metadata"].get("namespace") or "default",
+            rest.partition(".")[0] or None,
+            proxy["metadata"].get("labels") or {},
+        )
     for rule in rules:
         host = (rule.get("spec") or {}).get("host", "")
         if resolve_host(host, rule["metadata"].get("namespace") or "default") == fqdn:
