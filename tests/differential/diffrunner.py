@@ -245,7 +245,9 @@ def unsettled(api: Api, namespace: str) -> str | None:
                 f"{pod['metadata']['name']},reason%3DFailedScheduling"
             )["items"]
             if not events:
-                return f"pod {pod['metadata']['name']} unschedulable, its FailedScheduling Event not written yet"
+                return (
+                    f"pod {pod['metadata']['name']} unschedulable, its FailedScheduling Event not written yet"
+                )
             continue
         if pod.get("status", {}).get("phase") != "Running" or not _ready(pod):
             return f"pod {pod['metadata']['name']} not ready"
