@@ -15,6 +15,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from ingresslab.backends.sandbox import portforward
 from ingresslab.backends.sandbox.dataplane import kubeproxy, net
 from ingresslab.backends.sandbox.dataplane.http import HttpRequest
 from ingresslab.backends.sandbox.topology import HOST_IP, NODE_IP, SERVICE_CIDR
@@ -38,7 +39,7 @@ class Response:
     ended: float = 0.0
     remote_ip: str = ""
     remote_port: int = 0
-    error: str | None = None  # "refused", "timeout", "reset", "tls_syscall" or "tls_version"
+    error: str | None = None  # "refused", "timeout", "reset", "empty", "tls_syscall" or "tls_version"
     version: str = "HTTP/1.1"
 
     def header(self, name: str) -> str | None:
@@ -127,7 +128,10 @@ def send_request(
     sent_id = request.header("x-request-id")
     blocked = _reachable_from_host(cluster, ip) if client_pod is None else None
     src_port = client_port or kubeproxy.ephemeral_port(cluster)
-    if blocked is not None:
+    forward = portforward.lookup(cluster, ip, int(port)) if client_pod is None else None
+    if forward is not None:
+        result = portforward.deliver(cluster, forward, request, start, src_port)
+    elif blocked is not None:
         result = net.Result(None, blocked, start)
     else:
         conn = net.Conn(client_ip, src_port, ip, int(port), tls_sni, tls_sni is not None)

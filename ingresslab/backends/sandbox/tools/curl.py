@@ -408,6 +408,7 @@ def run_curl(
 # Failures after the TCP connection was accepted: (exit code, message) as curl 8 with OpenSSL words them.
 _AFTER_CONNECT = {
     "reset": (56, "Recv failure: Connection reset by peer"),
+    "empty": (52, "Empty reply from server"),
     "tls_syscall": (35, "OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to {host}:{port} "),
     "tls_version": (35, "OpenSSL/3.3.2: error:0A00010B:SSL routines::wrong version number"),
 }
