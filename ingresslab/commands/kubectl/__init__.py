@@ -21,6 +21,7 @@ from ingresslab.commands.kubectl.flags import FlagError
 from ingresslab.commands.kubectl.inspect import api_resources, describe, version, wait
 from ingresslab.commands.kubectl.kustomize import kustomize
 from ingresslab.commands.kubectl.mutate import apply, create, delete, label, patch, scale
+from ingresslab.commands.kubectl.portforward import port_forward
 from ingresslab.commands.kubectl.rollout import rollout
 from ingresslab.commands.kubectl.run import run as run_verb
 from ingresslab.commands.kubectl.setcmd import set_
@@ -59,6 +60,7 @@ VERBS: dict[str, Verb] = {
     "edit": edit,
     "explain": explain,
     "events": events,
+    "port-forward": port_forward,
 }
 
 
