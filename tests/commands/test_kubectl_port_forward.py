@@ -58,7 +58,7 @@ def test_a_port_already_forwarded_cannot_be_listened_on_again(lab):
     )
 
 
-def test_a_trailing_ampersand_is_not_needed_the_forward_stays(lab):
+def test_the_forward_stays_after_the_command_returns(lab):
     lab.sh("kubectl port-forward -n istio-ingress deploy/seed-gateway-istio 8280:15021")
     ready = lab.sh("curl -s -o /dev/null -w '%{http_code}' localhost:8280/healthz/ready")
     assert ready.stdout == "200"
@@ -163,3 +163,13 @@ def test_a_named_target_port_resolves_through_the_pods_container_ports(lab):
     assert pod_port.stdout.splitlines()[0] == "Forwarding from 127.0.0.1:8780 -> 80"
     missing = lab.sh("kubectl port-forward named 8781:admin -n istio-ingress")
     assert missing.stderr == "error: Pod 'named' does not have a named port 'admin'\n"
+
+
+def test_a_sandbox_reset_stops_every_forward():
+    lab = ingresslab.connect("sandbox", state=None, seed=4, cwd=DEMO_DIR.parent)
+    lab.sh("kubectl run web --image=nginx\nkubectl wait --for=condition=ready pod/web")
+    assert lab.sh("kubectl port-forward pod/web 8080:80").returncode == 0
+    assert lab.sh("curl -s -o /dev/null -w '%{http_code}' localhost:8080").stdout == "200"
+    lab.reset()
+    refused = lab.sh("curl -sS localhost:8080")
+    assert refused.returncode == 7 and "Connection refused" in refused.stderr
