@@ -157,11 +157,17 @@ class TestSeedFlow:
         assert shown == v1_endpoints(lab) == {f"{ip}:5678" for ip in pod_ips}
 
     def test_endpointslices_list_the_same_ready_pods(self, lab: Lab) -> None:
-        [row] = parse_table(run(lab, "kubectl get endpointslices -l kubernetes.io/service-name=dest-svc-v1"))
-        pod_ips = {p["status"]["podIP"] for p in v1_pods(lab)}
-        assert (row["ADDRESSTYPE"], row["PORTS"]) == ("IPv4", "5678")
-        assert set(row["ENDPOINTS"].split(",")) == pod_ips
-        assert row["NAME"].startswith("dest-svc-v1-")
+        def listed() -> None:
+            # a real endpointslice controller writes a pod into the slice a moment after it turns ready
+            [row] = parse_table(
+                run(lab, "kubectl get endpointslices -l kubernetes.io/service-name=dest-svc-v1")
+            )
+            pod_ips = {p["status"]["podIP"] for p in v1_pods(lab)}
+            assert (row["ADDRESSTYPE"], row["PORTS"]) == ("IPv4", "5678")
+            assert set(row["ENDPOINTS"].split(",")) == pod_ips
+            assert row["NAME"].startswith("dest-svc-v1-")
+
+        wait_for(lab, listed, timeout=60)
 
     def test_get_pod_table_matches_the_pod_objects(self, lab: Lab) -> None:
         rows = parse_table(run(lab, "kubectl get pod -l app=hw-v1  -owide"))
