@@ -13,11 +13,11 @@ import ingresslab
 from ingresslab.kube.printers.events import (
     EventWatchPrinter,
     event_interval,
-    go_sort,
     sort_events,
     typed_event,
 )
 from ingresslab.kube.timefmt import parse_time
+from ingresslab.proxyconfig.gosort import go_sort_slice
 
 
 @pytest.fixture
@@ -231,17 +231,17 @@ def test_a_series_sorts_by_its_last_observation():
     assert sort_events([series, old]) == [old, series]
 
 
-def test_go_sort_matches_gos_sort_sort_with_ties():
+def test_events_sort_like_gos_sort_sort_with_ties():
     # Go 1.22+ `sort.Sort` of 60 items keyed (i*7)%5 by key alone: pdqsort is not stable beyond 12 items.
     items = [((i * 7) % 5, i) for i in range(60)]
-    go_sort(items, lambda a, b: a[0] < b[0])
+    go_sort_slice(items, lambda a, b: a[0] < b[0])
     assert [i for _, i in items] == [
         40, 25, 55, 30, 20, 5, 0, 10, 15, 45, 35, 50, 58, 13, 38, 8, 48, 33, 18, 43, 53, 3, 28, 23, 31, 36, 26, 1,
         56, 51, 21, 6, 46, 11, 41, 16, 49, 24, 14, 39, 59, 34, 54, 4, 44, 9, 29, 19, 47, 7, 37, 32, 52, 17, 42, 2,
         22, 57, 27, 12,
     ]  # fmt: skip
     small = [(k, i) for i, k in enumerate([1, 0, 1, 0, 1, 0])]
-    go_sort(small, lambda a, b: a[0] < b[0])
+    go_sort_slice(small, lambda a, b: a[0] < b[0])
     assert [i for _, i in small] == [1, 3, 5, 0, 2, 4]  # insertion sort: stable up to 12
 
 

@@ -15,20 +15,20 @@ Unlike `kubectl get events` (the API server's table, in name order), `kubectl ev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from ingresslab.kube.printers.gofmt import go_json
 from ingresslab.kube.printers.tabwriter import KUBECTL_TABLE, tabulate
 from ingresslab.kube.timefmt import human_duration, parse_time
+from ingresslab.proxyconfig.gosort import go_sort_slice
 
 __all__ = [
     "EventWatchPrinter",
     "event_interval",
     "event_list",
     "event_sort_time",
-    "go_sort",
     "print_event_json",
     "print_events_table",
     "sort_events",
@@ -79,223 +79,10 @@ def event_interval(ev: dict, now: datetime) -> str:
     return first
 
 
-# -- Go's sort.Sort (pdqsort, Go 1.19+), so ties land where kubectl puts them --------------------------------
-def go_sort(items: list, less: Callable[[Any, Any], bool]) -> None:
-    """Sort `items` in place exactly as Go's `sort.Sort` orders a slice with this `Less`."""
-    n = len(items)
-    if n <= 1:
-        return
-    _Pdq(items, less).pdqsort(0, n, n.bit_length())
-
-
-class _Pdq:
-    def __init__(self, data: list, less: Callable[[Any, Any], bool]) -> None:
-        self.d = data
-        self.lt = less
-
-    def less(self, i: int, j: int) -> bool:
-        return self.lt(self.d[i], self.d[j])
-
-    def swap(self, i: int, j: int) -> None:
-        d = self.d
-        d[i], d[j] = d[j], d[i]
-
-    def insertion_sort(self, a: int, b: int) -> None:
-        for i in range(a + 1, b):
-            j = i
-            while j > a and self.less(j, j - 1):
-                self.swap(j, j - 1)
-                j -= 1
-
-    def sift_down(self, lo: int, hi: int, first: int) -> None:
-        root = lo
-        while True:
-            child = 2 * root + 1
-            if child >= hi:
-                return
-            if child + 1 < hi and self.less(first + child, first + child + 1):
-                child += 1
-            if not self.less(first + root, first + child):
-                return
-            self.swap(first + root, first + child)
-            root = child
-
-    def heap_sort(self, a: int, b: int) -> None:
-        first, lo, hi = a, 0, b - a
-        for i in range((hi - 1) // 2, -1, -1):
-            self.sift_down(i, hi, first)
-        for i in range(hi - 1, -1, -1):
-            self.swap(first, first + i)
-            self.sift_down(lo, i, first)
-
-    def pdqsort(self, a: int, b: int, limit: int) -> None:
-        was_balanced = was_partitioned = True
-        while True:
-            length = b - a
-            if length <= 12:
-                self.insertion_sort(a, b)
-                return
-            if limit == 0:
-                self.heap_sort(a, b)
-                return
-            if not was_balanced:
-                self.break_patterns(a, b)
-                limit -= 1
-            pivot, hint = self.choose_pivot(a, b)
-            if hint == "decreasing":
-                self.reverse_range(a, b)
-                pivot = (b - 1) - (pivot - a)
-                hint = "increasing"
-            if (
-                was_balanced
-                and was_partitioned
-                and hint == "increasing"
-                and self.partial_insertion_sort(a, b)
-            ):
-                return
-            if a > 0 and not self.less(a - 1, pivot):
-                a = self.partition_equal(a, b, pivot)
-                continue
-            mid, already = self.partition(a, b, pivot)
-            was_partitioned = already
-            left, right = mid - a, b - mid
-            threshold = length // 8
-            if left < right:
-                was_balanced = left >= threshold
-                self.pdqsort(a, mid, limit)
-                a = mid + 1
-            else:
-                was_balanced = right >= threshold
-                self.pdqsort(mid + 1, b, limit)
-                b = mid
-
-    def partition(self, a: int, b: int, pivot: int) -> tuple[int, bool]:
-        self.swap(a, pivot)
-        i, j = a + 1, b - 1
-        while i <= j and self.less(i, a):
-            i += 1
-        while i <= j and not self.less(j, a):
-            j -= 1
-        if i > j:
-            self.swap(j, a)
-            return j, True
-        self.swap(i, j)
-        i += 1
-        j -= 1
-        while True:
-            while i <= j and self.less(i, a):
-                i += 1
-            while i <= j and not self.less(j, a):
-                j -= 1
-            if i > j:
-                break
-            self.swap(i, j)
-            i += 1
-            j -= 1
-        self.swap(j, a)
-        return j, False
-
-    def partition_equal(self, a: int, b: int, pivot: int) -> int:
-        self.swap(a, pivot)
-        i, j = a + 1, b - 1
-        while True:
-            while i <= j and not self.less(a, i):
-                i += 1
-            while i <= j and self.less(a, j):
-                j -= 1
-            if i > j:
-                break
-            self.swap(i, j)
-            i += 1
-            j -= 1
-        return i
-
-    def partial_insertion_sort(self, a: int, b: int) -> bool:
-        i = a + 1
-        for _ in range(5):
-            while i < b and not self.less(i, i - 1):
-                i += 1
-            if i == b:
-                return True
-            if b - a < 50:
-                return False
-            self.swap(i, i - 1)
-            if i - a >= 2:
-                j = i - 1
-                while j >= 1:
-                    if not self.less(j, j - 1):
-                        break
-                    self.swap(j, j - 1)
-                    j -= 1
-            if b - i >= 2:
-                j = i + 1
-                while j < b:
-                    if not self.less(j, j - 1):
-                        break
-                    self.swap(j, j - 1)
-                    j += 1
-        return False
-
-    def break_patterns(self, a: int, b: int) -> None:
-        length = b - a
-        if length >= 8:
-            mask = (1 << 64) - 1
-            random = length
-            modulus = 1 << length.bit_length()
-            idx = a + (length // 4) * 2 - 1
-            for i in range(3):
-                random ^= (random << 13) & mask
-                random ^= random >> 7
-                random ^= (random << 17) & mask
-                other = random & (modulus - 1)
-                if other >= length:
-                    other -= length
-                self.swap(idx + i, a + other)
-
-    def choose_pivot(self, a: int, b: int) -> tuple[int, str]:
-        n = b - a
-        swaps = [0]
-        i, j, k = a + n // 4 * 1, a + n // 4 * 2, a + n // 4 * 3
-        if n >= 8:
-            if n >= 50:
-                i = self.median_adjacent(i, swaps)
-                j = self.median_adjacent(j, swaps)
-                k = self.median_adjacent(k, swaps)
-            j = self.median(i, j, k, swaps)
-        if swaps[0] == 0:
-            return j, "increasing"
-        if swaps[0] == 12:
-            return j, "decreasing"
-        return j, "unknown"
-
-    def order2(self, a: int, b: int, swaps: list[int]) -> tuple[int, int]:
-        if self.less(b, a):
-            swaps[0] += 1
-            return b, a
-        return a, b
-
-    def median(self, a: int, b: int, c: int, swaps: list[int]) -> int:
-        a, b = self.order2(a, b, swaps)
-        b, c = self.order2(b, c, swaps)
-        a, b = self.order2(a, b, swaps)
-        return b
-
-    def median_adjacent(self, a: int, swaps: list[int]) -> int:
-        return self.median(a - 1, a, a + 1, swaps)
-
-    def reverse_range(self, a: int, b: int) -> None:
-        i, j = a, b - 1
-        while i < j:
-            self.swap(i, j)
-            i += 1
-            j -= 1
-
-
 def sort_events(events: Sequence[dict]) -> list[dict]:
     """`sort.Sort(SortableEvents(items))` over the API server's order (namespace, then name)."""
-    out = list(events)
-    go_sort(out, lambda x, y: event_sort_time(x) < event_sort_time(y))
-    return out
+    # Go's sort.Sort and sort.Slice are the same pdqsort: ties land where kubectl puts them
+    return go_sort_slice(list(events), lambda x, y: event_sort_time(x) < event_sort_time(y))
 
 
 # -- the table ---------------------------------------------------------------------------------------------
