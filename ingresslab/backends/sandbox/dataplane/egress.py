@@ -453,36 +453,10 @@ def _sidecar_tls(cluster, pod, conn, request, start, config) -> net.Result:
     ext = config.service(key)
     local = f"{pod['status']['podIP']}:{kubeproxy.ephemeral_port(cluster)}"
     if ext is not None:
-        addresses = _addresses(ext, conn.dst_ip)
-        if not addresses:
-            end = t + rng.uniform(0.00003, 0.0002)
-            _tcp_line(
-                cluster,
-                pod,
-                conn,
-                start,
-                end,
-                upstream=None,
-                cluster_name=key.name,
-                local=None,
-                sni=conn.sni,
-                flags=["UH"],
-            )
-            return net.Result(None, "tls_syscall", end)
-        address = addresses[0] if len(addresses) == 1 else rng.choice(addresses)
-        got = internet.connect(
-            cluster,
-            address,
-            ext.upstream_port,
-            request,
-            t,
-            tls=True,
-            sni=conn.sni,
-            alpn_h2=request.version == "HTTP/2",
-        )
-        up, down = internet.tls_bytes(got.site, request, got.response)
-        upstream = f"{address}:{ext.upstream_port}"
-        result = _result(got)
+        reached = _tls_to_site(cluster, pod, conn, request, start, t, key, ext, conn.dst_ip)
+        if isinstance(reached, net.Result):
+            return reached
+        result, upstream, up, down = reached
     else:
         result, upstream, up, down = _to_gateway_tls(cluster, pod, conn, key, request, t, local)
         if upstream is None:
@@ -499,7 +473,47 @@ def _sidecar_tls(cluster, pod, conn, request, start, config) -> net.Result:
                 flags=["UH"],
             )
             return result
-    end = result.end + rng.uniform(0.00005, 0.0003)
+    return _tls_done(cluster, pod, conn, start, result, upstream, key, local, up, down)
+
+
+def _tls_to_site(cluster, pod, conn, request, start, t, key: ClusterKey, ext, original_dst):
+    """A proxy's TLS bytes to an external site of cluster `key`: (result, upstream, bytes up, bytes down), or the
+    failed Result (and its `UH` line) when the cluster has no address."""
+    rng = cluster.store.rng
+    addresses = _addresses(ext, original_dst)
+    if not addresses:
+        end = t + rng.uniform(0.00003, 0.0002)
+        _tcp_line(
+            cluster,
+            pod,
+            conn,
+            start,
+            end,
+            upstream=None,
+            cluster_name=key.name,
+            local=None,
+            sni=conn.sni,
+            flags=["UH"],
+        )
+        return net.Result(None, "tls_syscall", end)
+    address = addresses[0] if len(addresses) == 1 else rng.choice(addresses)
+    got = internet.connect(
+        cluster,
+        address,
+        ext.upstream_port,
+        request,
+        t,
+        tls=True,
+        sni=conn.sni,
+        alpn_h2=request.version == "HTTP/2",
+    )
+    up, down = internet.tls_bytes(got.site, request, got.response)
+    return _result(got), f"{address}:{ext.upstream_port}", up, down
+
+
+def _tls_done(cluster, pod, conn, start, result, upstream, key: ClusterKey, local, up, down) -> net.Result:
+    """The proxy's TCP line for a TLS connection it carried, written when the connection closes."""
+    end = result.end + cluster.store.rng.uniform(0.00005, 0.0003)
     _tcp_line(
         cluster,
         pod,
@@ -654,49 +668,9 @@ def gateway_tls(cluster, pod: dict, conn: net.Conn, request: HttpRequest, start:
             flags=["NC"],
         )
         return net.Result(None, "tls_syscall", end)
-    addresses = _addresses(ext, None)
-    if not addresses:
-        end = t + rng.uniform(0.00003, 0.0002)
-        _tcp_line(
-            cluster,
-            pod,
-            conn,
-            start,
-            end,
-            upstream=None,
-            cluster_name=key.name,
-            local=None,
-            sni=conn.sni,
-            flags=["UH"],
-        )
-        return net.Result(None, "tls_syscall", end)
-    address = addresses[0] if len(addresses) == 1 else rng.choice(addresses)
-    got = internet.connect(
-        cluster,
-        address,
-        ext.upstream_port,
-        request,
-        t,
-        tls=True,
-        sni=conn.sni,
-        alpn_h2=request.version == "HTTP/2",
-    )
-    up, down = internet.tls_bytes(got.site, request, got.response)
+    reached = _tls_to_site(cluster, pod, conn, request, start, t, key, ext, None)
+    if isinstance(reached, net.Result):
+        return reached
+    result, upstream, up, down = reached
     local = f"{pod['status']['podIP']}:{kubeproxy.ephemeral_port(cluster)}"
-    result = _result(got)
-    end = result.end + rng.uniform(0.00005, 0.0003)
-    _tcp_line(
-        cluster,
-        pod,
-        conn,
-        start,
-        end,
-        upstream=f"{address}:{ext.upstream_port}",
-        cluster_name=key.name,
-        local=local,
-        sni=conn.sni,
-        up=up,
-        down=down,
-    )
-    result.end = end
-    return result
+    return _tls_done(cluster, pod, conn, start, result, upstream, key, local, up, down)
