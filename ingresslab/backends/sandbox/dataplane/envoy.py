@@ -264,6 +264,20 @@ class _Outcome:
     end: float = 0.0
     cluster: str | None = None
 
+    def log_fields(self, response: HttpResponse) -> dict:
+        """The access-log fields this outcome fills, for the `response` the proxy sent back."""
+        return {
+            "response_code": response.status,
+            "response_flags": self.flags,
+            "response_code_details": self.details,
+            "upstream_transport_failure_reason": self.transport,
+            "bytes_sent": response.body_bytes,
+            "upstream_service_time": self.service_time,
+            "upstream_host": self.upstream_host,
+            "upstream_cluster": self.cluster,
+            "upstream_local_address": self.upstream_local,
+        }
+
 
 def _local_reply(status: int, body: str, end: float) -> HttpResponse:
     headers = []
@@ -430,15 +444,7 @@ def _client_side(
         request,
         xff,
         rid,
-        response_code=response.status,
-        response_flags=outcome.flags,
-        response_code_details=outcome.details,
-        upstream_transport_failure_reason=outcome.transport,
-        bytes_sent=response.body_bytes,
-        upstream_service_time=outcome.service_time,
-        upstream_host=outcome.upstream_host,
-        upstream_cluster=outcome.cluster,
-        upstream_local_address=outcome.upstream_local,
+        **outcome.log_fields(response),
         downstream_local_address=f"{conn.dst_ip}:{conn.dst_port}",
         downstream_remote_address=f"{conn.src_ip}:{conn.src_port}",
         requested_server_name=sni,
