@@ -123,17 +123,11 @@ class Lab:
             if tracer is not None:
                 return tracer.trace(request)
 
-        hint = RequestHint()
-        request_id = request
-        if hasattr(request, "request_id"):
-            hint = RequestHint(
-                path=request.path, host=request.host, after=request.sent_at, before=request.received_at
-            )
-            request_id = request.request_id
+        request_id, hint = RequestHint.of(request)
         report = ParseReport()
         lines = list(parse_sources(self.logs(tail=tail), report, entry_points=self.entry_points))
         return correlate(
-            str(request_id),
+            request_id,
             lines,
             Topology.from_backend(self.backend),
             hint=hint,

@@ -495,16 +495,10 @@ class Tracer:
 
     def trace(self, request: Any) -> Trace:
         """The Trace of a Response (or a request id), as `Lab.trace` builds it."""
-        hint = RequestHint()
-        request_id = request
-        if hasattr(request, "request_id"):
-            hint = RequestHint(
-                path=request.path, host=request.host, after=request.sent_at, before=request.received_at
-            )
-            request_id = request.request_id
+        request_id, hint = RequestHint.of(request)
         topology = self.refresh()
         return correlate(
-            str(request_id),
+            request_id,
             self.logs,
             topology,
             hint=hint,

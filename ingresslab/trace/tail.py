@@ -43,6 +43,15 @@ class RequestHint:
     after: datetime | None = None
     before: datetime | None = None
 
+    @classmethod
+    def of(cls, request: Any) -> tuple[str, RequestHint]:
+        """(request id, hint) for what `lab.trace` takes: a Response (its id, path, host and time window) or an id."""
+        if hasattr(request, "request_id"):
+            return str(request.request_id), cls(
+                path=request.path, host=request.host, after=request.sent_at, before=request.received_at
+            )
+        return str(request), cls()
+
 
 def evidence(line: ParsedLine, names: Iterable[str]) -> Evidence:
     """The named fields of a parsed line that have a value, with the raw line they came from."""
