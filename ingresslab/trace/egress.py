@@ -311,20 +311,14 @@ def egress_hops(trace: Trace, line: ParsedLine, tail: Tail) -> None:
         return
     decoded = decode_istio_cluster(rec.upstream_cluster) if rec.upstream_cluster else None
     if decoded is not None and (decoded.host or "").startswith(_EGRESS_GATEWAY_HOST):
-        found = tail.topology.service_by_host(decoded.host, decoded.port)
-        if found is not None:
-            svc, port = found
-            trace.hops.append(
-                tail.service_hop(
-                    svc,
-                    port or {"port": decoded.port},
-                    bypassed=True,
-                    note=f"the sidecar dials a gateway pod from cluster {decoded.name} (EDS): the ClusterIP is not on the path",
-                    evidence=Evidence(
-                        line.source.name, rec.raw or "", {"upstream_cluster": rec.upstream_cluster}
-                    ),
-                )
-            )
+        service = tail.cluster_service_hop(
+            line,
+            lambda d: (
+                f"the sidecar dials a gateway pod from cluster {d.name} (EDS): the ClusterIP is not on the path"
+            ),
+        )
+        if service is not None:
+            trace.hops.append(service)
         key = rec.request_id or rec.upstream_local_address  # TLS: the connection, by the sidecar's address
         hit = tail.index.entry_for(key + GATEWAY_KEY) if key else None
         gateway = hit[1] if hit is not None else None

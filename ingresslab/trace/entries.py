@@ -11,7 +11,7 @@ classifier and request-id reader the log index uses:
 from __future__ import annotations
 
 from ingresslab.entrypoints.components import Component
-from ingresslab.logs import EnvoyAccess, NginxAccess, decode_istio_cluster
+from ingresslab.logs import EnvoyAccess, NginxAccess
 from ingresslab.trace.collect import ParsedLine
 from ingresslab.trace.model import Evidence, Hop, Trace
 from ingresslab.trace.tail import RequestHint, Tail, evidence, in_window, port_of
@@ -237,25 +237,15 @@ def envoy_edge_hops(
         trace.stopped = f"the gateway answered {rec.response_code} {'/'.join(flags)}: {reason}{cluster}"
         if "UF" not in flags:
             return
-    decoded = decode_istio_cluster(rec.upstream_cluster) if rec.upstream_cluster else None
-    if decoded is not None and decoded.host:
-        found = tail.topology.service_by_host(decoded.host, decoded.port)
-        if found is not None:
-            svc, port = found
-            trace.hops.append(
-                tail.service_hop(
-                    svc,
-                    port or {"port": decoded.port},
-                    bypassed=True,
-                    note=(
-                        f"Envoy routes to cluster {decoded.name}, whose endpoints come from the Service's Endpoints (EDS): "
-                        "the ClusterIP is not on the path either"
-                    ),
-                    evidence=Evidence(
-                        line.source.name, rec.raw or "", {"upstream_cluster": rec.upstream_cluster}
-                    ),
-                )
-            )
+    service = tail.cluster_service_hop(
+        line,
+        lambda decoded: (
+            f"Envoy routes to cluster {decoded.name}, whose endpoints come from the Service's Endpoints "
+            "(EDS): the ClusterIP is not on the path either"
+        ),
+    )
+    if service is not None:
+        trace.hops.append(service)
     if rec.upstream_host and "UF" not in flags:
         tail.into_pod(
             trace,

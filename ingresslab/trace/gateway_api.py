@@ -123,23 +123,6 @@ def ngf_hops(trace: Trace, line: ParsedLine, tail: Tail) -> None:
     sidecar = inbound[-1]
     srec: EnvoyAccess = sidecar.record  # type: ignore[assignment]
     target = srec.downstream_local_address
-    pod = tail.topology.pod_by_ip(target.rsplit(":", 1)[0]) if target else None
-    if pod is not None:
-        found = tail.topology.service_for_pod(pod) if hasattr(tail.topology, "service_for_pod") else None
-        if found is not None:
-            svc, port = found
-            trace.hops.append(
-                tail.service_hop(
-                    svc,
-                    port,
-                    bypassed=True,
-                    note="NGF's upstream lists the Service's endpoints (EndpointSlices): the ClusterIP is not on "
-                    "the path",
-                    evidence=Evidence(
-                        sidecar.source.name, srec.raw or "", {"downstream_local_address": target}
-                    ),
-                )
-            )
     tail.into_pod(
         trace,
         target,

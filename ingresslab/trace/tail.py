@@ -7,12 +7,13 @@ to the pod's sidecar inbound line, and path and time to the app's own line (http
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from ingresslab.entrypoints.components import Component
+from ingresslab.logs import IstioCluster, decode_istio_cluster
 from ingresslab.trace.collect import ParsedLine
 from ingresslab.trace.model import Evidence, Hop, Trace
 from ingresslab.trace.topology import Topology
@@ -115,6 +116,26 @@ class Tail:
             bypassed=bypassed,
             note=note,
             evidence=[evidence],
+        )
+
+    def cluster_service_hop(self, line: ParsedLine, note: Callable[[IstioCluster], str]) -> Hop | None:
+        """The Service behind the Istio cluster an Envoy line names (bypassed: Envoy dials the endpoints it got
+        over EDS), or None when the cluster names no Service of the cluster; `note` words why, per cluster."""
+        rec = line.record
+        cluster = getattr(rec, "upstream_cluster", None)
+        decoded = decode_istio_cluster(cluster) if cluster else None
+        if decoded is None or not decoded.host:
+            return None
+        found = self.topology.service_by_host(decoded.host, decoded.port)
+        if found is None:
+            return None
+        svc, port = found
+        return self.service_hop(
+            svc,
+            port or {"port": decoded.port},
+            bypassed=True,
+            note=note(decoded),
+            evidence=Evidence(line.source.name, rec.raw or "", {"upstream_cluster": cluster}),
         )
 
     def into_pod(
