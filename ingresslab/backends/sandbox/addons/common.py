@@ -24,6 +24,16 @@ def ensure(cluster: Cluster, obj: dict) -> dict:
     return found if found is not None else cluster.create(clone(obj))
 
 
+def write_status(cluster: Cluster, obj: dict, status: dict) -> None:
+    """A controller's status write through the status subresource, skipped when nothing changed (so a
+    reconcile that finds everything in place wakes no watcher)."""
+    if obj.get("status") == status:
+        return
+    updated = clone(obj)
+    updated["status"] = status
+    cluster.update_status(updated)
+
+
 def object_ref(obj: dict) -> str:
     """`v1.ObjectReference{...}` as client-go's event recorder prints it in klog lines."""
     meta = obj["metadata"]

@@ -32,6 +32,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ingresslab.backends.sandbox.addons import istio
+from ingresslab.backends.sandbox.addons.common import write_status
 from ingresslab.backends.sandbox.addons.istio_manifests import ISTIO_NAMESPACE, PROXY_IMAGE
 from ingresslab.backends.sandbox.store import clone, format_time
 from ingresslab.kube.crds import CRD_KEY
@@ -172,14 +173,6 @@ def gateway_service(cluster: Cluster, gw: dict) -> dict | None:
 
 
 # -- the classes ----------------------------------------------------------------------------------------
-def _write_status(cluster: Cluster, obj: dict, status: dict) -> None:
-    if obj.get("status") == status:
-        return
-    updated = clone(obj)
-    updated["status"] = status
-    cluster.update_status(updated)
-
-
 def _ensure_classes(cluster: Cluster) -> None:
     """ClassController: create the built-in classes if absent; GetClassStatus: Accepted on every class
     whose controller istiod implements."""
@@ -198,7 +191,7 @@ def _ensure_classes(cluster: Cluster) -> None:
         if (gc.get("spec") or {}).get("controllerName") not in (CONTROLLER, UNMANAGED_CONTROLLER):
             continue
         status = gwstatus.gateway_class_status(gc, gatewayapi.ISTIO.texts, now, gc.get("status"))
-        _write_status(cluster, gc, {**(gc.get("status") or {}), **status})
+        write_status(cluster, gc, {**(gc.get("status") or {}), **status})
 
 
 # -- the automated deployment ---------------------------------------------------------------------------
@@ -601,7 +594,7 @@ def _write_statuses(cluster: Cluster, now: str) -> None:
         for (ns, name), status in status_map.items():
             current = _get(cluster, kind_key, name, ns)
             if current is not None:
-                _write_status(cluster, current, {**(current.get("status") or {}), **status})
+                write_status(cluster, current, {**(current.get("status") or {}), **status})
 
 
 # -- the controller -----------------------------------------------------------------------------------

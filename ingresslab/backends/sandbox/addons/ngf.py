@@ -19,7 +19,7 @@ Route semantics come from `ingresslab.routing.gatewayapi.ngf`; this module only 
 
 from __future__ import annotations
 
-from ingresslab.backends.sandbox.addons.common import ensure, run_job
+from ingresslab.backends.sandbox.addons.common import ensure, run_job, write_status
 from ingresslab.backends.sandbox.addons.ngf_manifests import (
     NAMESPACE,
     PROXY_CONFIG,
@@ -186,14 +186,6 @@ def _conditions(conds: list[Condition], generation: int | None, previous: list[d
     return out
 
 
-def _write_status(cluster: Cluster, obj: dict, status: dict) -> None:
-    if obj.get("status") == status:
-        return
-    updated = clone(obj)
-    updated["status"] = status
-    cluster.update_status(updated)
-
-
 def _sync_class(cluster: Cluster, now: str) -> None:
     for gc in cluster.list(GATEWAY_CLASSES):
         if (gc.get("spec") or {}).get("controllerName") != CONTROLLER_NAME:
@@ -212,7 +204,7 @@ def _sync_class(cluster: Cluster, now: str) -> None:
         previous = (gc.get("status") or {}).get("conditions") or []
         status = dict(gc.get("status") or {})
         status["conditions"] = _conditions(conds, gc["metadata"].get("generation"), previous, now)
-        _write_status(cluster, gc, status)
+        write_status(cluster, gc, status)
 
 
 def _provision(cluster: Cluster, gateway: dict) -> None:
@@ -274,7 +266,7 @@ def _sync_gateway(cluster: Cluster, gateway: dict, now: str) -> Resolution:
         status["addresses"] = addresses
     status["conditions"] = _conditions(list(GATEWAY_CONDITIONS), generation, old.get("conditions") or [], now)
     status["listeners"] = listeners
-    _write_status(cluster, gateway, status)
+    write_status(cluster, gateway, status)
     return res
 
 
@@ -322,7 +314,7 @@ def _sync_routes(cluster: Cluster, programmed: list[tuple[dict, Resolution]], no
             continue
         status = dict(route.get("status") or {})
         status["parents"] = parents
-        _write_status(cluster, route, status)
+        write_status(cluster, route, status)
 
 
 def _parent_key(parent: dict) -> tuple:
