@@ -48,6 +48,28 @@ _TCP_TYPE = _T + "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy"
 _KINDS = {"virtual-service", "destination-rule", "gateway", "sidecar", "envoy-filter", "service-entry"}
 
 
+_UNLIMITED = 4294967295  # Istio's circuit breakers: no limit unless a DestinationRule sets one
+
+
+def outbound_cluster_fields() -> dict:
+    """What istiod gives every outbound cluster before a DestinationRule changes it (a fresh dict each call)."""
+    return {
+        "connect_timeout": "10s",
+        "lb_policy": "LEAST_REQUEST",
+        "circuit_breakers": {
+            "thresholds": [
+                {
+                    "max_connections": _UNLIMITED,
+                    "max_pending_requests": _UNLIMITED,
+                    "max_requests": _UNLIMITED,
+                    "max_retries": _UNLIMITED,
+                    "track_remaining": True,
+                }
+            ]
+        },
+    }
+
+
 def istio_config_path(kind: str, name: str, namespace: str, version: str = "v1") -> str:
     """The `/apis/networking.istio.io/...` path istiod writes into `filter_metadata.istio.config`."""
     if kind not in _KINDS:

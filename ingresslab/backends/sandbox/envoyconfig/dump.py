@@ -59,21 +59,7 @@ def _push_version(cluster) -> tuple[str, str]:
 # -- clusters -----------------------------------------------------------------------------------------
 def _outbound_cluster(port: mesh.MeshPort, subset: str, rule: dict | None) -> dict:
     key = port.key(subset)
-    fields: dict = {
-        "connect_timeout": "10s",
-        "lb_policy": "LEAST_REQUEST",
-        "circuit_breakers": {
-            "thresholds": [
-                {
-                    "max_connections": 4294967295,
-                    "max_pending_requests": 4294967295,
-                    "max_requests": 4294967295,
-                    "max_retries": 4294967295,
-                    "track_remaining": True,
-                }
-            ]
-        },
-    }
+    fields = b.outbound_cluster_fields()
     istio_meta: dict = {
         "services": [{"host": port.fqdn, "name": port.name, "namespace": port.namespace}],
         "default_original_port": port.number,

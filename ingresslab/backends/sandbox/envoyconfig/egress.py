@@ -78,21 +78,7 @@ def applicable_destination_rule(
 
 def _dns_cluster(ext: model.ExternalService, kind: str, rule: dict | None) -> dict:
     name = ext.key.name
-    fields: dict = {
-        "connect_timeout": "10s",
-        "lb_policy": "LEAST_REQUEST",
-        "circuit_breakers": {
-            "thresholds": [
-                {
-                    "max_connections": 4294967295,
-                    "max_pending_requests": 4294967295,
-                    "max_requests": 4294967295,
-                    "max_retries": 4294967295,
-                    "track_remaining": True,
-                }
-            ]
-        },
-    }
+    fields = b.outbound_cluster_fields()
     if kind in ("STRICT_DNS", "LOGICAL_DNS"):
         fields["load_assignment"] = {
             "cluster_name": name,
