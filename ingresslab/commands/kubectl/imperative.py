@@ -11,7 +11,7 @@ from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fai
 from ingresslab.commands.kubectl.flags import Flag, FlagError, Parsed, parse_flags
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import AlreadyExists, ApiError
-from ingresslab.kube.printers.gofmt import go_json
+from ingresslab.kube.printers.gofmt import struct_json
 from ingresslab.kube.printers.output import go_yaml
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "normalise_argv",
     "parse",
     "print_obj",
-    "struct_json",
     "submit",
     "usage",
 ]
@@ -84,31 +83,6 @@ def name_from_args(p: Parsed, verb: str) -> str:
     if count != 1:
         raise usage(verb, f"exactly one NAME is required, got {count}")
     return p.args[0]
-
-
-def struct_json(value: Any, indent: str = "    ", _level: int = 0) -> str:
-    """encoding/json's MarshalIndent of a typed object: fields in the order the dict holds them (build objects
-    in Go struct order, with map-typed fields such as labels already sorted)."""
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        pad = "\n" + indent * (_level + 1)
-        body = ",".join(
-            f"{pad}{go_json(str(k))}: {struct_json(v, indent, _level + 1)}" for k, v in value.items()
-        )
-        return "{" + body + "\n" + indent * _level + "}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        pad = "\n" + indent * (_level + 1)
-        return (
-            "["
-            + ",".join(f"{pad}{struct_json(v, indent, _level + 1)}" for v in value)
-            + "\n"
-            + indent * _level
-            + "]"
-        )
-    return go_json(value)
 
 
 def print_obj(obj: dict, output: str, resource: str, action: str, mode: str) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ingresslab.kube.printers.gofmt import go_json
+from ingresslab.kube.printers.gofmt import struct_json
 from ingresslab.kube.printers.tabwriter import KUBECTL_TABLE, tabulate
 from ingresslab.kube.timefmt import human_duration, parse_time
 from ingresslab.proxyconfig.gosort import go_sort_slice
@@ -222,33 +222,10 @@ def event_list(events: Sequence[dict]) -> dict:
     }
 
 
-def _ordered_json(value: Any, indent: str, level: int = 0) -> str:
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        pad = "\n" + indent * (level + 1)
-        body = ",".join(
-            f"{pad}{go_json(str(k))}: {_ordered_json(v, indent, level + 1)}" for k, v in value.items()
-        )
-        return "{" + body + "\n" + indent * level + "}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        pad = "\n" + indent * (level + 1)
-        return (
-            "["
-            + ",".join(f"{pad}{_ordered_json(v, indent, level + 1)}" for v in value)
-            + "\n"
-            + indent * level
-            + "]"
-        )
-    return go_json(value)
-
-
 def print_event_json(obj: dict) -> str:
     """json.MarshalIndent(obj, "", "    ") of a typed object (keys in the order given), with a newline.
     Maps inside (labels, annotations) are Go maps: sorted keys."""
-    return _ordered_json(_sort_maps(obj), "    ") + "\n"
+    return struct_json(_sort_maps(obj)) + "\n"
 
 
 def _sort_maps(obj: dict) -> dict:

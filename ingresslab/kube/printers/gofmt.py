@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["go_float", "go_json", "go_print", "go_quote", "go_sharp_v", "go_type_name"]
+__all__ = ["go_float", "go_json", "go_print", "go_quote", "go_sharp_v", "go_type_name", "struct_json"]
 
 
 def _digits(x: float) -> tuple[str, int]:
@@ -114,6 +114,31 @@ def go_json(value: Any, indent: str | None = None, _level: int = 0) -> str:
         body = ",".join(f"{pad}{go_json(v, indent, _level + 1)}" for v in value)
         return "[" + body + "\n" + indent * _level + "]"
     raise TypeError(f"cannot render {type(value).__name__} as JSON: only JSON-shaped data is supported")
+
+
+def struct_json(value: Any, indent: str = "    ", _level: int = 0) -> str:
+    """encoding/json's MarshalIndent of a typed object: fields in the order the dict holds them (build objects
+    in Go struct order, with map-typed fields such as labels already sorted)."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        pad = "\n" + indent * (_level + 1)
+        body = ",".join(
+            f"{pad}{go_json(str(k))}: {struct_json(v, indent, _level + 1)}" for k, v in value.items()
+        )
+        return "{" + body + "\n" + indent * _level + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        pad = "\n" + indent * (_level + 1)
+        return (
+            "["
+            + ",".join(f"{pad}{struct_json(v, indent, _level + 1)}" for v in value)
+            + "\n"
+            + indent * _level
+            + "]"
+        )
+    return go_json(value)
 
 
 def go_print(value: Any) -> str:
