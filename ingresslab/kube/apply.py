@@ -10,7 +10,7 @@ import copy
 import json
 from typing import Any
 
-__all__ = ["LAST_APPLIED", "last_applied_of", "merge_for_apply", "with_last_applied"]
+__all__ = ["LAST_APPLIED", "last_applied_of", "merge_for_apply", "merge_patch", "with_last_applied"]
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
@@ -85,3 +85,17 @@ def merge_for_apply(current: dict, manifest: dict) -> dict:
     if "status" in current:
         merged["status"] = current["status"]
     return merged
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON merge patch (null removes a key; lists are replaced whole)."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    if not isinstance(target, dict):
+        target = {}
+    for key, value in patch.items():
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = merge_patch(target.get(key), value)
+    return target

@@ -25,7 +25,7 @@ from ingresslab.backends.sandbox.state import ClusterState, StateFile, default_s
 from ingresslab.backends.sandbox.store import clone
 from ingresslab.backends.sandbox.tools import ToolFactory, sandbox_tools
 from ingresslab.errors import AlreadyExists, BadRequest, Invalid, NotFound, StateFileError
-from ingresslab.kube.apply import merge_for_apply, with_last_applied
+from ingresslab.kube.apply import merge_for_apply, merge_patch, with_last_applied
 from ingresslab.kube.pods import default_container
 from ingresslab.kube.resources import Kinds, ResourceType, UnknownResourceType, resolve
 from ingresslab.kube.selectors import SelectorError, parse_selector
@@ -311,7 +311,7 @@ class SandboxBackend:
             current = cluster.store.get(rtype, name, ns)
             if current is None:
                 raise NotFound(f'{rtype.qualified_plural} "{name}" not found')
-            patched = _merge_patch(clone(current), patch)
+            patched = merge_patch(clone(current), patch)
             return clone(cluster.update(patched, old=current))
 
     def label(
@@ -451,19 +451,6 @@ def _served_kind(cluster: Cluster, obj: Obj) -> ResourceType:
 def _same_content(a: dict, b: dict) -> bool:
     strip = lambda o: {**o, "metadata": {k: v for k, v in o["metadata"].items() if k != "resourceVersion"}}  # noqa: E731
     return strip(a) == strip(b)
-
-
-def _merge_patch(target: Any, patch: Any) -> Any:
-    if not isinstance(patch, Mapping):
-        return clone(patch)
-    if not isinstance(target, dict):
-        target = {}
-    for key, value in patch.items():
-        if value is None:
-            target.pop(key, None)
-        else:
-            target[key] = _merge_patch(target.get(key), value)
-    return target
 
 
 def _line_time(line: str) -> float:

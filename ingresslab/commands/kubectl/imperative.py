@@ -3,9 +3,7 @@ and typed objects' JSON (fields in Go struct order, as kubectl's printers write 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
-from typing import Any
 
 from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail
 from ingresslab.commands.kubectl.flags import Flag, FlagError, Parsed, parse_flags
@@ -18,7 +16,6 @@ __all__ = [
     "PRINT_FLAGS",
     "dry_run",
     "for_server",
-    "merge_patch",
     "name_from_args",
     "normalise_argv",
     "parse",
@@ -101,20 +98,6 @@ def print_obj(obj: dict, output: str, resource: str, action: str, mode: str) -> 
         )
     suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
     return f"{resource}/{name} {action}{suffix}\n"
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386 JSON merge patch (null removes a key; lists are replaced whole)."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    if not isinstance(target, dict):
-        target = {}
-    for key, value in patch.items():
-        if value is None:
-            target.pop(key, None)
-        else:
-            target[key] = merge_patch(target.get(key), value)
-    return target
 
 
 def for_server(obj: dict) -> dict:

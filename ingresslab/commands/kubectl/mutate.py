@@ -17,12 +17,12 @@ from ingresslab.commands.kubectl.common import (
     served_kinds,
 )
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
-from ingresslab.commands.kubectl.imperative import dry_run, merge_patch, normalise_argv
+from ingresslab.commands.kubectl.imperative import dry_run, normalise_argv
 from ingresslab.commands.kubectl.kustomize import kustomized_manifests
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import AlreadyExists, ApiError, NotFound
 from ingresslab.kube import printers
-from ingresslab.kube.apply import merge_for_apply, with_last_applied
+from ingresslab.kube.apply import merge_for_apply, merge_patch, with_last_applied
 from ingresslab.kube.crds import CRD_KEY
 from ingresslab.kube.manifests import ManifestError, load_manifests
 from ingresslab.kube.resources import ResourceType, UnknownResourceType
