@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import html
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,28 +189,27 @@ class RequestPanel:
 
     def send(self, count: int = 1) -> RequestReport:
         """Send `count` requests with the panel's settings and trace each one; `stop()` ends the run early."""
-        self._begin(count)
-        try:
-            for _ in range(count):
-                if self._stopping:
-                    break
-                self._send_one()
-        finally:
-            self._end()
+        for _ in self._run(count):
+            pass
         return self.report_data
 
     async def send_async(self, count: int = 1) -> RequestReport:
         """`send`, yielding to the event loop between requests (a Stop click is handled there)."""
+        for _ in self._run(count):
+            await asyncio.sleep(0)
+        return self.report_data
+
+    def _run(self, count: int) -> Iterator[None]:
+        """One run of `count` Sends; it pauses (yields) before each, where a Stop takes effect."""
         self._begin(count)
         try:
             for _ in range(count):
-                await asyncio.sleep(0)
+                yield
                 if self._stopping:
                     break
                 self._send_one()
         finally:
             self._end()
-        return self.report_data
 
     def _begin(self, count: int) -> None:
         self._stopping = False
