@@ -14,6 +14,7 @@ from ingresslab.kube.printers.output import go_yaml
 
 __all__ = [
     "PRINT_FLAGS",
+    "check_output",
     "dry_run",
     "for_server",
     "name_from_args",
@@ -82,6 +83,15 @@ def name_from_args(p: Parsed, verb: str) -> str:
     return p.args[0]
 
 
+def check_output(output: str) -> None:
+    """A mutating command's `-o`: yaml, json or name (the sandbox prints no templates); kubectl's error else."""
+    if output and output not in ("yaml", "json", "name"):
+        raise fail(
+            f'unable to match a printer suitable for the output format "{output}", allowed formats are: '
+            "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
+        )
+
+
 def print_obj(obj: dict, output: str, resource: str, action: str, mode: str) -> str:
     """PrintFlags with the dry-run strategy: `-o yaml|json|name`, else `<resource>/<name> <action>[ (dry run)]`."""
     name = obj.get("metadata", {}).get("name", "")
@@ -91,11 +101,7 @@ def print_obj(obj: dict, output: str, resource: str, action: str, mode: str) -> 
         return struct_json(obj) + "\n"
     if output == "name":
         return f"{resource}/{name}\n"
-    if output:
-        raise fail(
-            f'unable to match a printer suitable for the output format "{output}", allowed formats are: '
-            "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
-        )
+    check_output(output)
     suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
     return f"{resource}/{name} {action}{suffix}\n"
 
@@ -124,8 +130,7 @@ def submit(
     kubectl puts on a server error (`failed to create deployment`), None to print the server's own error."""
     mode = dry_run(p)
     output = str(p.get("output") or "")
-    if output and output not in ("yaml", "json", "name"):
-        print_obj(obj, output, resource, action, mode)  # raises kubectl's error
+    check_output(output)
     namespace = str(p.get("namespace")) if p.get("namespace") else None
     shown = obj
     if mode != "client":

@@ -17,7 +17,7 @@ from ingresslab.commands.kubectl.common import (
     served_kinds,
 )
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
-from ingresslab.commands.kubectl.imperative import dry_run, normalise_argv
+from ingresslab.commands.kubectl.imperative import check_output, dry_run, normalise_argv
 from ingresslab.commands.kubectl.kustomize import kustomized_manifests
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import AlreadyExists, ApiError, NotFound
@@ -94,11 +94,7 @@ def apply(ctx: KubectlContext, argv: list[str]) -> CommandResult:
         raise fail("no objects passed to apply")
     _check_types(ctx, manifests)
     output = str(p.get("output") or "")
-    if output and output not in ("yaml", "json", "name"):
-        raise fail(
-            f'unable to match a printer suitable for the output format "{output}", allowed formats are: '
-            "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
-        )
+    check_output(output)
     return _each(
         ctx,
         manifests,
@@ -370,11 +366,7 @@ def label(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     )
     mode = dry_run(p)
     output = str(p.get("output") or "")
-    if output and output not in ("yaml", "json", "name"):
-        raise fail(
-            f'unable to match a printer suitable for the output format "{output}", allowed formats are: '
-            "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
-        )
+    check_output(output)
     args = list(p.args)
     if not args:
         raise fail("one or more resources must be specified as <resource> <name> or <resource>/<name>")
@@ -486,11 +478,7 @@ def scale(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     )
     mode = dry_run(p)
     output = str(p.get("output") or "")
-    if output and output not in ("yaml", "json", "name"):
-        raise fail(
-            f'unable to match a printer suitable for the output format "{output}", allowed formats are: '
-            "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
-        )
+    check_output(output)
     if p.get("replicas") is None:
         raise fail('required flag(s) "replicas" not set')
     try:
