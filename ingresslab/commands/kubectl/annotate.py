@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import copy
 
-from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail, kind_group, resolve_type
+from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail, kind_group
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
-from ingresslab.commands.kubectl.imperative import PRINT_FLAGS, dry_run, normalise_argv, usage
+from ingresslab.commands.kubectl.imperative import (
+    PRINT_FLAGS,
+    dry_run,
+    normalise_argv,
+    resource_targets,
+    usage,
+)
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import ApiError
 from ingresslab.kube import printers
@@ -82,22 +88,7 @@ def annotate(ctx: KubectlContext, argv: list[str]) -> CommandResult:
     if not add and not remove and not p.get("list"):
         raise fail("at least one annotation update is required")
     namespace = ctx.namespace(p.get("namespace"))
-    if "/" in resources[0]:
-        targets = []
-        for r in resources:
-            kind, _, name = r.partition("/")
-            targets.append((resolve_type(kind, ctx), name))
-    else:
-        rtype = resolve_type(resources[0], ctx)
-        names = resources[1:]
-        if p.get("all") or p.get("selector"):
-            objs = ctx.backend.list(
-                rtype.key, namespace if rtype.namespaced else None, label_selector=p.get("selector")
-            )  # type: ignore[arg-type]
-            names = [o["metadata"]["name"] for o in objs]
-        elif not names:
-            raise usage("annotate", "resource(s) were provided, but no name was specified")
-        targets = [(rtype, n) for n in names]
+    targets = resource_targets(ctx, p, resources, namespace, "annotate")
     mode = dry_run(p)
     output = str(p.get("output") or "")
     out, err = [], []

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail
+from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail, resolve_type
 from ingresslab.commands.kubectl.flags import Flag, FlagError, Parsed, parse_flags
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import AlreadyExists, ApiError
 from ingresslab.kube.printers.gofmt import struct_json
 from ingresslab.kube.printers.output import go_yaml
+from ingresslab.kube.resources import ResourceType
 
 __all__ = [
     "PRINT_FLAGS",
@@ -21,6 +22,7 @@ __all__ = [
     "normalise_argv",
     "parse",
     "print_obj",
+    "resource_targets",
     "submit",
     "usage",
 ]
@@ -81,6 +83,25 @@ def name_from_args(p: Parsed, verb: str) -> str:
     if count != 1:
         raise usage(verb, f"exactly one NAME is required, got {count}")
     return p.args[0]
+
+
+def resource_targets(
+    ctx: KubectlContext, p: Parsed, resources: list[str], namespace: str, verb: str
+) -> list[tuple[ResourceType, str]]:
+    """kubectl's resource arguments as (type, name) pairs: `TYPE/NAME ...`, or `TYPE NAME ...`, or every object
+    of TYPE with `--all` / `-l` (listed in `namespace` when the type is namespaced)."""
+    if "/" in resources[0]:
+        return [(resolve_type(kind, ctx), name) for kind, _, name in (r.partition("/") for r in resources)]
+    rtype = resolve_type(resources[0], ctx)
+    names = resources[1:]
+    if p.get("all") or p.get("selector"):
+        objs = ctx.backend.list(
+            rtype.key, namespace if rtype.namespaced else None, label_selector=p.get("selector")
+        )  # type: ignore[arg-type]
+        names = [o["metadata"]["name"] for o in objs]
+    elif not names:
+        raise usage(verb, "resource(s) were provided, but no name was specified")
+    return [(rtype, n) for n in names]
 
 
 def check_output(output: str) -> None:

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import copy
 
-from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail, kind_group, resolve_type
+from ingresslab.commands.kubectl.common import KubectlContext, KubectlError, fail, kind_group
 from ingresslab.commands.kubectl.flags import Flag, parse_flags
-from ingresslab.commands.kubectl.imperative import PRINT_FLAGS, dry_run, normalise_argv, usage
+from ingresslab.commands.kubectl.imperative import (
+    PRINT_FLAGS,
+    dry_run,
+    normalise_argv,
+    resource_targets,
+    usage,
+)
 from ingresslab.commands.result import CommandResult
 from ingresslab.errors import ApiError
 from ingresslab.kube import printers
@@ -65,22 +71,7 @@ def _targets(ctx: KubectlContext, args: list[str], p, verb: str):
         raise usage(
             f"set {verb}", "one or more resources must be specified as <resource> <name> or <resource>/<name>"
         )
-    targets = []
-    if "/" in resources[0]:
-        for r in resources:
-            kind, _, name = r.partition("/")
-            targets.append((resolve_type(kind, ctx), name))
-    else:
-        rtype = resolve_type(resources[0], ctx)
-        names = resources[1:]
-        if p.get("all") or p.get("selector"):
-            names = [
-                o["metadata"]["name"]
-                for o in ctx.backend.list(rtype.key, namespace, label_selector=p.get("selector"))  # type: ignore[arg-type]
-            ]
-        elif not names:
-            raise usage(f"set {verb}", "resource(s) were provided, but no name was specified")
-        targets = [(rtype, n) for n in names]
+    targets = resource_targets(ctx, p, resources, namespace, f"set {verb}")
     return namespace, targets, pairs
 
 
