@@ -115,8 +115,9 @@ class Lab:
         every log's last `tail` lines again, as `kubectl logs --tail` would."""
         from ingresslab.logs import ParseReport
         from ingresslab.trace import RequestHint, Topology, correlate, parse_sources
+        from ingresslab.trace.collect import TAIL  # the default above: the followed logs keep as much
 
-        if follow and tail == 2000:
+        if follow and tail == TAIL:
             from ingresslab.trace.logindex import tracer_for
 
             tracer = tracer_for(self)

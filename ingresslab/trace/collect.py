@@ -11,7 +11,10 @@ from ingresslab.entrypoints.registry import EntryPoints
 from ingresslab.errors import IngresslabError
 from ingresslab.logs import ParseReport, parse_lines
 
-__all__ = ["LogSource", "ParsedLine", "collect", "parse_sources", "plan_sources", "source_format"]
+__all__ = ["TAIL", "LogSource", "ParsedLine", "collect", "parse_sources", "plan_sources", "source_format"]
+
+TAIL = 2000
+"""How many of each log's last lines a trace reads (`kubectl logs --tail`); the followed logs start there too."""
 
 _SYSTEM_NAMESPACES = {"kube-system", "kube-public", "kube-node-lease", "istio-system", "ingress-nginx"}
 
@@ -93,7 +96,7 @@ def source_format(component: str, entry_points: EntryPoints) -> str:
 def collect(
     backend,
     *,
-    tail: int | None = 2000,
+    tail: int | None = TAIL,
     since_seconds: int | None = None,
     entry_points: EntryPoints | None = None,
 ) -> list[LogSource]:

@@ -33,7 +33,7 @@ from typing import Any
 from ingresslab.entrypoints.registry import EntryPoint, EntryPoints
 from ingresslab.errors import IngresslabError
 from ingresslab.logs import EnvoyAccess, HttpEchoRequest, ParseReport, parse_lines
-from ingresslab.trace.collect import LogSource, ParsedLine, plan_sources, source_format
+from ingresslab.trace.collect import TAIL, LogSource, ParsedLine, plan_sources, source_format
 from ingresslab.trace.correlate import correlate
 from ingresslab.trace.model import Trace
 from ingresslab.trace.tail import RequestHint, pod_of, time_of
@@ -77,7 +77,7 @@ class SandboxLogReader:
     requests sent by code between two traces), is started over from its last `first_tail` lines, so a kernel
     that opens a long history does not parse all of it before its first trace."""
 
-    def __init__(self, backend: Any, *, first_tail: int | None = 2000) -> None:
+    def __init__(self, backend: Any, *, first_tail: int | None = TAIL) -> None:
         self.backend = backend
         self.first_tail = first_tail
 
@@ -107,7 +107,7 @@ class LiveLogReader:
     keeps at most `keep` lines."""
 
     def __init__(
-        self, backend: Any, *, first_tail: int = 2000, overlap: float = 1.0, keep: int = 50_000
+        self, backend: Any, *, first_tail: int = TAIL, overlap: float = 1.0, keep: int = 50_000
     ) -> None:
         self.backend = backend
         self.first_tail = first_tail
